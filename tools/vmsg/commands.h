@@ -1,0 +1,15 @@
+/* The subcommands of `vmsg`: one line each, expanded into the dispatcher's
+ * table and the declarations. Add a command here and in cmd_<name>.c. */
+#ifndef VMSG_TOOL_COMMANDS_H
+#define VMSG_TOOL_COMMANDS_H
+
+/*   X(name,    function,          one-line summary) */
+#define VMSG_COMMANDS(X)                                                                   \
+    X(decode, vmsg_cmd_decode, "decode hex messages into fields (text or JSON)")            \
+    X(dump, vmsg_cmd_dump, "print a capture, one line per message (tcpdump style)")
+
+#define X(name, fn, summary) int fn(int argc, char **argv);
+VMSG_COMMANDS(X)
+#undef X
+
+#endif
