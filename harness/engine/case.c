@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vmsg/catalog.h>
+
 #include "engine_internal.h"
 
 const struct vmsg_link *vmsg_case_link(const struct vmsg_case *c) { return &c->o->link; }
@@ -176,6 +178,43 @@ bool vmsg_case_pop_event(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *
     return true;
 }
 
+/* Every frame the IUT sends is judged by the codec, whatever the case is
+ * about: a non-conformance is stated against its own clause, at the level the
+ * catalog gives that clause (MUST -> FAIL, SHOULD -> WARN, MAY -> INFO). The
+ * bus suite judges relayed frames itself (a bus forwards what it is given). */
+static void judge_frame(struct vmsg_case *c, size_t len, const struct vmsg_diag *d)
+{
+    static const char *limits[] = {"device.limits.1", "driver.limits.1"};
+    static const char *header[] = {"device.header.2", "driver.header.2"};
+    unsigned role = c->def->role;
+    if (role > VMSG_IUT_DRIVER)
+        return;
+    if (c->o->link.max_msg_size && len > c->o->link.max_msg_size) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, limits[role], "at most the bus maximum", "a %zu-byte message (maximum %u)", len,
+                       c->o->link.max_msg_size);
+    }
+    if (d->outcome == VMSG_TRUNCATED || d->outcome == VMSG_MALFORMED) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, header[role], "a well-formed message", "%s: %s", vmsg_outcome_name(d->outcome), d->problem);
+        return;
+    }
+    for (unsigned i = 0; i < d->nissues; i++) {
+        const struct vmsg_issue *is = &d->issues[i];
+        const struct vmsg_clause *cl = vmsg_clause_find(is->clause);
+        enum vmsg_level lv = cl ? vmsg_clause_strength(cl) : VMSG_LEVEL_MUST;
+        vmsg_case_mark_frame(c);
+        if (lv == VMSG_LEVEL_MAY)
+            vmsg_case_info(c, is->clause, "%s: %s", is->field ? is->field : "-", is->text);
+        else if (lv == VMSG_LEVEL_SHOULD || lv == VMSG_LEVEL_SHOULD_NOT)
+            vmsg_case_warn(c, is->clause, "conformant header and payload", "%s: %s", is->field ? is->field : "-",
+                           is->text);
+        else
+            vmsg_case_fail(c, is->clause, "conformant header and payload", "%s: %s", is->field ? is->field : "-",
+                           is->text);
+    }
+}
+
 enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
                             struct vmsg_msg *m, struct vmsg_diag *diag)
 {
@@ -186,10 +225,14 @@ enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_
     if (io != VMSG_IO_OK)
         transport_error(c, io, "receive", err);
     record_frame(c, 1, buf, *len);
-    if (m) {
-        struct vmsg_diag local;
-        vmsg_decode(c->o->link.profile, c->o->link.binding, buf, *len, m, diag ? diag : &local);
-    }
+    struct vmsg_msg local_m;
+    struct vmsg_diag local_d;
+    if (!m)
+        m = &local_m;
+    if (!diag)
+        diag = &local_d;
+    vmsg_decode(c->o->link.profile, c->o->link.binding, buf, *len, m, diag);
+    judge_frame(c, *len, diag);
     return io;
 }
 

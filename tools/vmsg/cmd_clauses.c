@@ -10,6 +10,7 @@
 #include <vmsg/catalog.h>
 
 #include "commands.h"
+#include "suites.h"
 
 static void usage(FILE *out)
 {
@@ -188,16 +189,15 @@ static void print_json(const struct vmsg_coverage *cov, const struct filter *f)
     printf("]}\n");
 }
 
-/* Every citation: the library's own (codec, checker) plus the cases.
- * TODO(issue 3): add the active cases of suites/ here once they expose their
- * case table (each case lists the clause ids it judges). */
+/* Every citation: the library's own (codec, checker) plus the cases of the suites. */
 static struct vmsg_citation *gather(size_t *n)
 {
-    size_t total = vmsg_catalog_citations(NULL, 0);
-    struct vmsg_citation *v = calloc(total ? total : 1, sizeof *v);
+    size_t lib = vmsg_catalog_citations(NULL, 0), cases = vmsg_suites_citations(NULL, 0);
+    struct vmsg_citation *v = calloc(lib + cases ? lib + cases : 1, sizeof *v);
     if (!v)
         return NULL;
-    *n = vmsg_catalog_citations(v, total);
+    *n = vmsg_catalog_citations(v, lib);
+    *n += vmsg_suites_citations(v + *n, cases);
     return v;
 }
 
