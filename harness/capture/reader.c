@@ -159,7 +159,7 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
         return fail(r, "captured length %u exceeds the original length %u", h->caplen, h->len);
     memset(rec, 0, sizeof *rec);
     rec->frame = r->frame;
-    rec->ts.sec = (int64_t)h->ts.tv_sec;
+    rec->ts.sec = (int64_t)(uint32_t)h->ts.tv_sec; /* libpcap sign-extends the file's u32 */
     rec->ts.usec = (uint32_t)h->ts.tv_usec;
     rec->meta = vmsg_cap_meta_unknown();
     struct vmsg_cur c = vmsg_cur_make(data, h->caplen);

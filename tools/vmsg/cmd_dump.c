@@ -121,14 +121,19 @@ static void print_capture_line(const struct vmsg_cap_rec *rec)
         printf(", %u bytes\n", rec->caplen);
 }
 
+struct notes {
+    bool profile; /* "no profile, decoding as v1" said */
+    bool binding; /* "FF-A bus messages need --binding" said */
+};
+
 static void dump_record(const struct dump_opts *o, const struct vmsg_cap_rec *rec, const struct vmsg_cap_ts *first,
-                        const char *file, bool *noted)
+                        const char *file, struct notes *noted)
 {
     int profile = o->profile;
     if (profile < 0) {
         profile = rec->has_header ? vmsg_cap_profile_from_code(rec->meta.profile) : -1;
         if (profile < 0) {
-            if (!*noted) {
+            if (!noted->profile) {
                 fflush(stdout);
                 if (rec->has_header && rec->meta.profile != VMSG_CAP_PROFILE_UNKNOWN)
                     fprintf(stderr, "vmsg: %s: frame %" PRIu64 ": note: unknown profile code %u, decoding as v1 "
@@ -136,7 +141,7 @@ static void dump_record(const struct dump_opts *o, const struct vmsg_cap_rec *re
                 else
                     fprintf(stderr, "vmsg: %s: frame %" PRIu64 ": note: the capture does not name the profile, "
                             "decoding as v1 (use --profile)\n", file, rec->frame);
-                *noted = true;
+                noted->profile = true;
             }
             profile = VMSG_PROFILE_V1;
         }
@@ -173,6 +178,13 @@ static void dump_record(const struct dump_opts *o, const struct vmsg_cap_rec *re
             printf(" (invalid: %s)", d.problem);
     }
     putchar('\n');
+    if (!noted->binding && !o->binding && m.impl_defined && m.cls == VMSG_CLASS_BUS && rec->has_header &&
+        rec->meta.bus_kind == VMSG_BUS_FFA) {
+        fflush(stdout);
+        fprintf(stderr, "vmsg: %s: frame %" PRIu64 ": note: FF-A bus messages are shown raw; name the "
+                "generation with --binding ffa-b, ffa-c, ffa-d or ffa-e\n", file, rec->frame);
+        noted->binding = true;
+    }
     if (o->verbose) {
         print_capture_line(rec);
         if (oc == VMSG_OK || oc == VMSG_NONCONFORMANT)
@@ -249,7 +261,7 @@ int vmsg_cmd_dump(int argc, char **argv)
     }
     struct vmsg_cap_rec rec;
     struct vmsg_cap_ts first = {0, 0};
-    bool noted = false;
+    struct notes noted = {false, false};
     unsigned long long n = 0;
     int rc = 0;
     while ((!o.count || n < o.count) && (rc = vmsg_cap_next(r, &rec)) == 1) {
