@@ -1,7 +1,6 @@
 /* Capture reader: pcap_open_offline + pcap_next_ex, one record at a time
  * (memory does not depend on the file's length). Everything inside a record
  * is read with the cursor. */
-#define _POSIX_C_SOURCE 200809L
 #include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@ struct vmsg_cap_reader {
     char err[400];
 };
 
+__attribute__((format(printf, 3, 4)))
 static void seterr(char *err, size_t cap, const char *fmt, ...)
 {
     if (!err || !cap)
@@ -68,6 +68,7 @@ struct vmsg_cap_reader *vmsg_cap_reader_open(const char *path, unsigned flags, c
     return r;
 }
 
+__attribute__((format(printf, 2, 3)))
 static int fail(struct vmsg_cap_reader *r, const char *fmt, ...)
 {
     char what[300];

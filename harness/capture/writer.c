@@ -1,7 +1,6 @@
 /* Capture writer: pcap through libpcap's pcap_open_dead + pcap_dump.
  * File mode is atomic (temp file in the same directory, renamed on close);
  * stream mode writes to a caller's stream as records arrive. */
-#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
@@ -24,6 +23,7 @@ struct vmsg_cap_writer {
     char err[320];
 };
 
+__attribute__((format(printf, 3, 4)))
 static void seterr(char *err, size_t cap, const char *fmt, ...)
 {
     if (!err || !cap)

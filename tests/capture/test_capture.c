@@ -1,7 +1,6 @@
 /* Capture writer and reader: round trips of every capture-header field and
  * timestamp, every container form, tag lists in any order with unknown tags
  * and unpadded names, and every error with its exact message. */
-#define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>

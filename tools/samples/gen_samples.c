@@ -7,7 +7,6 @@
  *
  * To add a sample: add a function, call it from main, list the file and every
  * frame in vectors/captures/README.md, regenerate (see that README). */
-#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@ enum { REQ = VMSG_KIND_REQUEST, RESP = VMSG_KIND_RESPONSE, EVT = VMSG_KIND_EVENT
 
 static const char *outdir;
 
+__attribute__((format(printf, 1, 2), noreturn))
 static void die(const char *fmt, ...)
 {
     va_list ap;
@@ -565,7 +565,8 @@ static void rb_bytes(struct rb *r, const void *p, size_t n)
 {
     if (r->n + n > sizeof r->b)
         die("raw record too large");
-    memcpy(r->b + r->n, p, n);
+    if (n)
+        memcpy(r->b + r->n, p, n);
     r->n += (uint32_t)n;
 }
 
