@@ -142,7 +142,7 @@ bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m)
 {
     uint8_t buf[65536];
     const struct vmsg_profile_def *p = vmsg_profile(m->profile);
-    if (p && p->token && m->kind != VMSG_KIND_RESPONSE && m->token == 0)
+    if (p && p->token && m->kind != VMSG_KIND_RESPONSE && m->token == 0 && !m->token_override)
         m->token = ++c->token; /* no bus in between: the harness keeps tokens unique */
     size_t n = vmsg_encode(m, buf, sizeof buf);
     if (!n) {
