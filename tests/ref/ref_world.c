@@ -136,3 +136,15 @@ size_t world_req(unsigned mname, unsigned cls, uint16_t dev, uint16_t tok, uint8
     va_end(ap);
     return vmsg_encode(&m, buf, cap);
 }
+
+void world_dev_change(struct world *w, uint32_t off, uint32_t len)
+{
+    vmsg_refdev_config_change(w->dev, 0, off, len, emit_dev, w);
+    world_settle(w);
+}
+
+void world_dev_needs_reset(struct world *w)
+{
+    vmsg_refdev_needs_reset(w->dev, 0, emit_dev, w);
+    world_settle(w);
+}

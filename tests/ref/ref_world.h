@@ -37,6 +37,8 @@ void world_run(struct world *w, uint64_t max_ms);
 void world_inject(struct world *w, enum hop hop, const uint8_t *f, size_t len);
 void world_settle(struct world *w);
 void world_free(struct world *w);
+void world_dev_change(struct world *w, uint32_t off, uint32_t len);
+void world_dev_needs_reset(struct world *w);
 /* Encode a request for injection. */
 size_t world_req(unsigned mname, unsigned cls, uint16_t dev, uint16_t tok, uint8_t *buf, size_t cap, ...);
 
