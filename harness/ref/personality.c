@@ -49,7 +49,7 @@ struct ld {
     size_t errlen;
 };
 
-static bool fail(struct ld *l, vmsg__ynode *n, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static bool fail(struct ld *l, vmsg__ynode *n, const char *fmt, ...)
 {
     char where[300];
     vmsg__yaml_where(&l->y, n, where, sizeof where);
