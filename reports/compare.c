@@ -23,11 +23,11 @@ static void jstr(FILE *out, const char *s)
 static int badness(enum vmsg_verdict v)
 {
     switch (v) {
-    case VMSG_VERDICT_FAIL: return 4;
-    case VMSG_VERDICT_ERROR: return 3;
-    case VMSG_VERDICT_WARN:
-    case VMSG_VERDICT_XPASS: return 2;
-    case VMSG_VERDICT_XFAIL: return 1;
+    case VMSG_FAIL: return 4;
+    case VMSG_ERROR: return 3;
+    case VMSG_WARN:
+    case VMSG_XPASS: return 2;
+    case VMSG_XFAIL: return 1;
     default: return 0;
     }
 }

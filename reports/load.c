@@ -30,9 +30,9 @@ int vmsg_report_verdict_rank(enum vmsg_verdict v)
 {
     /* worst first: a clause shows the worst verdict of what cites it */
     static const int rank[VMSG_VERDICT_COUNT] = {
-        [VMSG_VERDICT_FAIL] = 8, [VMSG_VERDICT_XPASS] = 7, [VMSG_VERDICT_ERROR] = 6,
-        [VMSG_VERDICT_WARN] = 5, [VMSG_VERDICT_XFAIL] = 4, [VMSG_VERDICT_PASS] = 3,
-        [VMSG_VERDICT_INFO] = 2, [VMSG_VERDICT_NA] = 1,    [VMSG_VERDICT_SKIP] = 0,
+        [VMSG_FAIL] = 8, [VMSG_XPASS] = 7, [VMSG_ERROR] = 6,
+        [VMSG_WARN] = 5, [VMSG_XFAIL] = 4, [VMSG_PASS] = 3,
+        [VMSG_INFO] = 2, [VMSG_NA] = 1,    [VMSG_SKIP] = 0,
     };
     return (unsigned)v < VMSG_VERDICT_COUNT ? rank[v] : -1;
 }
@@ -55,8 +55,10 @@ static int verdict_of(struct ld *l, json_t *o, const char *where, enum vmsg_verd
     snprintf(w, sizeof w, "%s.verdict", where);
     if (!json_is_string(j))
         return bad(l, w, "missing or not a string");
-    if (!vmsg_verdict_parse(json_string_value(j), v))
+    int k = vmsg_verdict_by_name(json_string_value(j));
+    if (k < 0)
         return bad(l, w, "unknown verdict (PASS FAIL WARN INFO NA SKIP ERROR XFAIL XPASS)");
+    *v = (enum vmsg_verdict)k;
     return 0;
 }
 

@@ -18,7 +18,7 @@ size_t vmsg__suites(const struct vmsg_report *rep, const char **out, size_t cap)
 
 bool vmsg__clause_failed(enum vmsg_verdict v)
 {
-    return v == VMSG_VERDICT_FAIL || v == VMSG_VERDICT_XPASS || v == VMSG_VERDICT_ERROR;
+    return v == VMSG_FAIL || v == VMSG_XPASS || v == VMSG_ERROR;
 }
 
 void vmsg__frames_text(FILE *out, const struct vmsg_rep_case *c,

@@ -21,12 +21,12 @@ static void count_case(struct counts *k, const struct vmsg_rep_case *c)
 {
     k->tests++;
     k->ms += c->duration_ms;
-    if (c->verdict == VMSG_VERDICT_FAIL || c->verdict == VMSG_VERDICT_XPASS)
+    if (c->verdict == VMSG_FAIL || c->verdict == VMSG_XPASS)
         k->failures++;
-    else if (c->verdict == VMSG_VERDICT_ERROR)
+    else if (c->verdict == VMSG_ERROR)
         k->errors++;
-    else if (c->verdict == VMSG_VERDICT_SKIP || c->verdict == VMSG_VERDICT_NA ||
-             c->verdict == VMSG_VERDICT_XFAIL)
+    else if (c->verdict == VMSG_SKIP || c->verdict == VMSG_NA ||
+             c->verdict == VMSG_XFAIL)
         k->skipped++;
 }
 
@@ -48,8 +48,8 @@ static void one_case(FILE *out, const struct vmsg_rep_case *c)
     fprintf(out, "\" time=\"%.3f\">\n", c->duration_ms / 1000.0);
     const char *clause = c->nclauses ? c->clauses[0] : "";
     enum vmsg_verdict v = c->verdict;
-    if (v == VMSG_VERDICT_FAIL || v == VMSG_VERDICT_XPASS || v == VMSG_VERDICT_ERROR) {
-        const char *el = v == VMSG_VERDICT_ERROR ? "error" : "failure";
+    if (v == VMSG_FAIL || v == VMSG_XPASS || v == VMSG_ERROR) {
+        const char *el = v == VMSG_ERROR ? "error" : "failure";
         fprintf(out, "      <%s type=\"", el);
         vmsg__xml_line(out, clause, 256);
         fprintf(out, "\" message=\"%s: ", vmsg_verdict_name(v));
@@ -73,7 +73,7 @@ static void one_case(FILE *out, const struct vmsg_rep_case *c)
             vmsg__xml(out, c->reason, 0);
         }
         fprintf(out, "\n</%s>\n", el);
-    } else if (v == VMSG_VERDICT_SKIP || v == VMSG_VERDICT_NA || v == VMSG_VERDICT_XFAIL) {
+    } else if (v == VMSG_SKIP || v == VMSG_NA || v == VMSG_XFAIL) {
         fprintf(out, "      <skipped message=\"%s", vmsg_verdict_name(v));
         if (c->reason[0]) {
             fputs(": ", out);
@@ -81,9 +81,9 @@ static void one_case(FILE *out, const struct vmsg_rep_case *c)
         }
         fputs("\"/>\n", out);
     }
-    if (c->nframes || v == VMSG_VERDICT_WARN || v == VMSG_VERDICT_INFO) {
+    if (c->nframes || v == VMSG_WARN || v == VMSG_INFO) {
         fprintf(out, "      <system-out>verdict: %s\n", vmsg_verdict_name(v));
-        if (v == VMSG_VERDICT_WARN || v == VMSG_VERDICT_INFO) {
+        if (v == VMSG_WARN || v == VMSG_INFO) {
             fputs("expected: ", out);
             vmsg__xml(out, c->expected, 0);
             fputs("\nobserved: ", out);

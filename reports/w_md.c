@@ -29,7 +29,7 @@ int vmsg_report_write_md(const struct vmsg_report *rep, FILE *out)
     size_t nfail = 0;
     for (size_t i = 0; i < rep->nclauses; i++) {
         const struct vmsg_rep_clause *c = &rep->clauses[i];
-        if (!c->cited || !(vmsg__clause_failed(c->worst) || c->worst == VMSG_VERDICT_WARN))
+        if (!c->cited || !(vmsg__clause_failed(c->worst) || c->worst == VMSG_WARN))
             continue;
         nfail++;
         fprintf(out, "- **%s** ", vmsg_verdict_name(c->worst));
@@ -49,7 +49,7 @@ int vmsg_report_write_md(const struct vmsg_report *rep, FILE *out)
             bool cites = false;
             for (size_t j = 0; j < cs->nclauses && !cites; j++)
                 cites = !strcmp(cs->clauses[j], c->id);
-            if (!cites || cs->verdict == VMSG_VERDICT_PASS)
+            if (!cites || cs->verdict == VMSG_PASS)
                 continue;
             if (shown == 3) {
                 more++;
@@ -82,7 +82,7 @@ int vmsg_report_write_md(const struct vmsg_report *rep, FILE *out)
             cited++;
             if (vmsg__clause_failed(c->worst))
                 failed++;
-            else if (c->worst == VMSG_VERDICT_PASS)
+            else if (c->worst == VMSG_PASS)
                 passed++;
         }
         if (cited)

@@ -31,23 +31,23 @@ static void yaml_frames(FILE *out, const struct vmsg_rep_case *c)
 static void one_case(FILE *out, size_t n, const struct vmsg_rep_case *c)
 {
     enum vmsg_verdict v = c->verdict;
-    bool not_ok = v == VMSG_VERDICT_FAIL || v == VMSG_VERDICT_ERROR ||
-                  v == VMSG_VERDICT_XPASS || v == VMSG_VERDICT_XFAIL;
+    bool not_ok = v == VMSG_FAIL || v == VMSG_ERROR ||
+                  v == VMSG_XPASS || v == VMSG_XFAIL;
     fprintf(out, "%s %zu - ", not_ok ? "not ok" : "ok", n);
     vmsg__tap_line(out, c->id);
     if (c->title[0]) {
         fputs(": ", out);
         vmsg__tap_line(out, c->title);
     }
-    if (v == VMSG_VERDICT_SKIP || v == VMSG_VERDICT_NA || v == VMSG_VERDICT_XFAIL) {
-        fprintf(out, " # %s %s", v == VMSG_VERDICT_XFAIL ? "TODO" : "SKIP", vmsg_verdict_name(v));
+    if (v == VMSG_SKIP || v == VMSG_NA || v == VMSG_XFAIL) {
+        fprintf(out, " # %s %s", v == VMSG_XFAIL ? "TODO" : "SKIP", vmsg_verdict_name(v));
         if (c->reason[0]) {
             fputs(": ", out);
             vmsg__tap_line(out, c->reason);
         }
     }
     fputs("\n", out);
-    if (v == VMSG_VERDICT_PASS || v == VMSG_VERDICT_SKIP || v == VMSG_VERDICT_NA)
+    if (v == VMSG_PASS || v == VMSG_SKIP || v == VMSG_NA)
         return;
     fprintf(out, "  ---\n  verdict: %s\n  clauses: [", vmsg_verdict_name(v));
     for (size_t i = 0; i < c->nclauses; i++) {

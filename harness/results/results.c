@@ -96,9 +96,9 @@ static json_t *summary_json(const struct vmsg_results *r)
     json_object_foreach(r->seen, key, val) {
         json_int_t m = json_integer_value(val);
         cited++;
-        if (m & ((1 << VMSG_VERDICT_FAIL) | (1 << VMSG_VERDICT_XPASS)))
+        if (m & ((1 << VMSG_FAIL) | (1 << VMSG_XPASS)))
             failed++;
-        else if (m & (1 << VMSG_VERDICT_PASS))
+        else if (m & (1 << VMSG_PASS))
             passed++;
     }
     char line[256];

@@ -4,27 +4,6 @@
 
 #include <vmsg/results.h>
 
-static const char *const verdict_names[VMSG_VERDICT_COUNT] = {
-#define X(id, name, what) name,
-    VMSG_VERDICTS(X)
-#undef X
-};
-
-const char *vmsg_verdict_name(enum vmsg_verdict v)
-{
-    return (unsigned)v < VMSG_VERDICT_COUNT ? verdict_names[v] : NULL;
-}
-
-bool vmsg_verdict_parse(const char *s, enum vmsg_verdict *out)
-{
-    for (unsigned i = 0; s && i < VMSG_VERDICT_COUNT; i++)
-        if (!strcmp(s, verdict_names[i])) {
-            *out = (enum vmsg_verdict)i;
-            return true;
-        }
-    return false;
-}
-
 static unsigned long both(const struct vmsg_tally *t, enum vmsg_verdict v)
 {
     return t->cases[v] + t->findings[v];
@@ -36,15 +15,15 @@ size_t vmsg_tally_line(const struct vmsg_tally *t, char *buf, size_t cap)
         unsigned long n;
         const char *what;
     } extra[] = {
-        {both(t, VMSG_VERDICT_SKIP) + both(t, VMSG_VERDICT_NA), "skipped"},
-        {both(t, VMSG_VERDICT_WARN), "warnings"},
-        {both(t, VMSG_VERDICT_ERROR), "errors"},
-        {both(t, VMSG_VERDICT_XFAIL), "expected failures"},
-        {both(t, VMSG_VERDICT_INFO), "info"},
+        {both(t, VMSG_SKIP) + both(t, VMSG_NA), "skipped"},
+        {both(t, VMSG_WARN), "warnings"},
+        {both(t, VMSG_ERROR), "errors"},
+        {both(t, VMSG_XFAIL), "expected failures"},
+        {both(t, VMSG_INFO), "info"},
     };
     size_t n = 0;
-    int w = snprintf(buf, cap, "%lu passed, %lu failed", both(t, VMSG_VERDICT_PASS),
-                     both(t, VMSG_VERDICT_FAIL) + both(t, VMSG_VERDICT_XPASS));
+    int w = snprintf(buf, cap, "%lu passed, %lu failed", both(t, VMSG_PASS),
+                     both(t, VMSG_FAIL) + both(t, VMSG_XPASS));
     n = w > 0 ? (size_t)w : 0;
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
         if (!extra[i].n)
@@ -65,10 +44,10 @@ void vmsg_tally_print(FILE *out, const struct vmsg_tally *t)
 
 int vmsg_tally_exit_code(const struct vmsg_tally *t, bool strict)
 {
-    if (both(t, VMSG_VERDICT_ERROR))
+    if (both(t, VMSG_ERROR))
         return 3;
-    if (both(t, VMSG_VERDICT_FAIL) || both(t, VMSG_VERDICT_XPASS) ||
-        (strict && both(t, VMSG_VERDICT_WARN)))
+    if (both(t, VMSG_FAIL) || both(t, VMSG_XPASS) ||
+        (strict && both(t, VMSG_WARN)))
         return 1;
     return 0;
 }

@@ -71,18 +71,18 @@ static void write_api_fixture(const char *path)
                                       .clauses = cls, .nclauses = 1,
                                       .verdict = (enum vmsg_verdict)v, .duration_ms = 1.25,
                                       .expected = "4 bytes", .observed = "3 bytes",
-                                      .frames = v == VMSG_VERDICT_FAIL ? fr : NULL,
-                                      .nframes = v == VMSG_VERDICT_FAIL ? 2 : 0,
-                                      .reason = v == VMSG_VERDICT_SKIP ? "not selected" : NULL};
+                                      .frames = v == VMSG_FAIL ? fr : NULL,
+                                      .nframes = v == VMSG_FAIL ? 2 : 0,
+                                      .reason = v == VMSG_SKIP ? "not selected" : NULL};
         assert_int_equal(vmsg_results_add_case(r, &c), 0);
     }
-    struct vmsg_results_finding f = {3, "common.reserved-zero.1", "MUST", VMSG_VERDICT_FAIL,
+    struct vmsg_results_finding f = {3, "common.reserved-zero.1", "MUST", VMSG_FAIL,
                                      "frame 3: common.reserved-zero.1: type: expected 0, got 0x40"};
     assert_int_equal(vmsg_results_add_finding(r, &f), 0);
     struct vmsg_tally t;
     assert_int_equal(vmsg_results_close(r, &t, err, sizeof err), 0);
-    assert_int_equal(t.cases[VMSG_VERDICT_PASS], 1);
-    assert_int_equal(t.findings[VMSG_VERDICT_FAIL], 1);
+    assert_int_equal(t.cases[VMSG_PASS], 1);
+    assert_int_equal(t.findings[VMSG_FAIL], 1);
 }
 
 static void results_api_matches_fixture(void **state)
@@ -103,10 +103,12 @@ static void results_api_matches_fixture(void **state)
     assert_int_equal(vmsg_report_load(path, &rep, err, sizeof err), 0);
     assert_true(rep.complete);
     assert_int_equal(rep.ncases, VMSG_VERDICT_COUNT);
-    assert_int_equal(rep.cases[1].nframes, 2);
-    assert_string_equal(rep.cases[1].frames[0].summary, "GET_CONFIG req dev=1 tok=7 offset=0 length=4");
-    assert_true(rep.cases[1].frames[1].failing);
-    assert_string_equal(rep.cases[1].frames[1].hex, "000501");
+    const struct vmsg_rep_case *fc = &rep.cases[VMSG_FAIL]; /* one case per verdict, enum order */
+    assert_string_equal(fc->id, "api.case-FAIL");
+    assert_int_equal(fc->nframes, 2);
+    assert_string_equal(fc->frames[0].summary, "GET_CONFIG req dev=1 tok=7 offset=0 length=4");
+    assert_true(fc->frames[1].failing);
+    assert_string_equal(fc->frames[1].hex, "000501");
     vmsg_report_free(&rep);
 }
 
@@ -137,12 +139,12 @@ static void results_finding_cap_counts_the_rest(void **state)
     assert_int_equal(vmsg_results_open(&r, path, &info, err, sizeof err), 0);
     for (unsigned i = 1; i <= 1000; i++) {
         struct vmsg_results_finding f = {i, i % 2 ? "device.header.1" : "bus.ping.1", "MUST",
-                                         VMSG_VERDICT_FAIL, "boom"};
+                                         VMSG_FAIL, "boom"};
         assert_int_equal(vmsg_results_add_finding(r, &f), 0);
     }
     struct vmsg_tally t;
     assert_int_equal(vmsg_results_close(r, &t, err, sizeof err), 0);
-    assert_int_equal(t.findings[VMSG_VERDICT_FAIL], 1000);
+    assert_int_equal(t.findings[VMSG_FAIL], 1000);
     char line[128];
     vmsg_tally_line(&t, line, sizeof line);
     assert_string_equal(line, "0 passed, 1000 failed");
@@ -165,15 +167,15 @@ static void results_tally_line_and_exit(void **state)
     char line[128];
     vmsg_tally_line(&t, line, sizeof line);
     assert_string_equal(line, "0 passed, 0 failed");
-    t.cases[VMSG_VERDICT_PASS] = 3;
-    t.cases[VMSG_VERDICT_SKIP] = 1;
-    t.cases[VMSG_VERDICT_NA] = 1;
-    t.cases[VMSG_VERDICT_WARN] = 1;
+    t.cases[VMSG_PASS] = 3;
+    t.cases[VMSG_SKIP] = 1;
+    t.cases[VMSG_NA] = 1;
+    t.cases[VMSG_WARN] = 1;
     vmsg_tally_line(&t, line, sizeof line);
     assert_string_equal(line, "3 passed, 0 failed, 2 skipped, 1 warnings");
     assert_int_equal(vmsg_tally_exit_code(&t, false), 0);
     assert_int_equal(vmsg_tally_exit_code(&t, true), 1);
-    t.cases[VMSG_VERDICT_ERROR] = 1;
+    t.cases[VMSG_ERROR] = 1;
     assert_int_equal(vmsg_tally_exit_code(&t, false), 3);
 }
 
@@ -209,11 +211,11 @@ static void results_sigkill_leaves_parseable_file(void **state)
             const char *cls[] = {"device.header.1"};
             struct vmsg_results_case c = {.id = id, .suite = "device", .title = "t",
                                           .clauses = cls, .nclauses = 1,
-                                          .verdict = VMSG_VERDICT_PASS};
+                                          .verdict = VMSG_PASS};
             if (vmsg_results_add_case(r, &c))
                 _exit(3);
             for (int k = 0; k < 50; k++) { /* findings between cases, as the checker would */
-                struct vmsg_results_finding f = {i, "device.header.1", "MUST", VMSG_VERDICT_INFO, "x"};
+                struct vmsg_results_finding f = {i, "device.header.1", "MUST", VMSG_INFO, "x"};
                 vmsg_results_add_finding(r, &f);
             }
             if (write(p[1], "x", 1) != 1)

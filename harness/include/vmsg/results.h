@@ -26,31 +26,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <vmsg/engine.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* DESIGN section 5. The order is the order of the summary counts. */
-#define VMSG_VERDICTS(X)                                                                     \
-    X(PASS, "PASS", "clause satisfied")                                                     \
-    X(FAIL, "FAIL", "a MUST or MUST NOT broken")                                            \
-    X(WARN, "WARN", "a SHOULD broken (FAIL with --strict)")                                 \
-    X(INFO, "INFO", "a MAY behaviour observed")                                             \
-    X(NA, "NA", "precondition not offered by the implementation")                           \
-    X(SKIP, "SKIP", "not selected")                                                         \
-    X(ERROR, "ERROR", "harness or transport fault, timeout, crash of the implementation")   \
-    X(XFAIL, "XFAIL", "failed as the expectations file says")                               \
-    X(XPASS, "XPASS", "passed although the expectations file says it fails")
-
-enum vmsg_verdict {
-#define X(id, name, what) VMSG_VERDICT_##id,
-    VMSG_VERDICTS(X)
-#undef X
-};
-#define VMSG_VERDICT_COUNT 9
-
-const char *vmsg_verdict_name(enum vmsg_verdict v);       /* "PASS"; NULL when out of range */
-bool vmsg_verdict_parse(const char *s, enum vmsg_verdict *out); /* exact, upper case */
+/* Verdicts (DESIGN section 5): enum vmsg_verdict, vmsg_verdict_name() and
+ * vmsg_verdict_by_name() come from the engine header; counts below are indexed
+ * by it, in its order. */
 
 /* Counts per verdict, of cases and of findings (all findings, stored or not). */
 struct vmsg_tally {
