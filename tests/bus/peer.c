@@ -2,6 +2,7 @@
 #include "peer.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,13 +155,13 @@ int test_peer_stream(int in, int out, const char *mode)
         fflush(stderr);
         mode = "echo";
     }
-    if (strcmp(mode, "stubborn") == 0) {
+    bool stubborn = strcmp(mode, "stubborn") == 0;
+    if (stubborn) /* answers, but ignores SIGTERM and outlives its stdin */
         signal(SIGTERM, SIG_IGN);
-        for (;;)
-            pause();
-    }
     for (;;) {
         size_t n = read_frame(in, buf);
+        while (n == 0 && stubborn)
+            pause();
         if (n == 0)
             return 0;
         if (strcmp(mode, "silent") == 0)

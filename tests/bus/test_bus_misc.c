@@ -151,6 +151,11 @@ static void bus_exec_stubborn_child_killed(void **state)
 {
     struct link l;
     link_open(&l, LINK_EXEC, "stubborn", "", NULL);
+    uint8_t f[16], in[16];
+    size_t len;
+    test_frame(f, sizeof f, 1);
+    assert_int_equal(vmsg_bus_send(l.bus, f, sizeof f), VMSG_BUS_OK); /* it is up */
+    assert_int_equal(vmsg_bus_recv(l.bus, in, sizeof in, &len, 5000), VMSG_BUS_OK);
     int st = vmsg_bus_finish(l.bus, 50);
     assert_true(WIFSIGNALED(st));
     assert_int_equal(WTERMSIG(st), SIGKILL);
