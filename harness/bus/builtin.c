@@ -102,13 +102,13 @@ static int builtin_recv(struct vmsg_bus *b, uint8_t *buf, size_t cap, size_t *le
             vmsg__bus_fail(b, "recv: endpoint has finished");
             return VMSG_BUS_CLOSED;
         }
-        int r = bb->ep.ops->poll ? bb->ep.ops->poll(bb->ep.self, (uint64_t)vmsg__now_ms(), emit, b)
+        int r = bb->ep.ops->poll ? bb->ep.ops->poll(bb->ep.self, (uint64_t)vmsg__bus_now_ms(), emit, b)
                                  : 0;
         if (r < 0)
             bb->finished = true;
         if (r != 0 || bb->first)
             continue;
-        if (vmsg__left_ms(deadline) == 0) {
+        if (vmsg__bus_left_ms(deadline) == 0) {
             vmsg__bus_fail(b, "recv: no frame within the timeout");
             return VMSG_BUS_TIMEOUT;
         }

@@ -60,7 +60,7 @@ void vmsg__bus_fail_errno(struct vmsg_bus *b, int errnum, const char *fmt, ...)
 static int apply_common_query(struct vmsg_bus *b, const char *query)
 {
     char v[32];
-    if (vmsg__query_get(query, "max", v, sizeof v)) {
+    if (vmsg__bus_query_get(query, "max", v, sizeof v)) {
         char *end;
         errno = 0;
         unsigned long n = strtoul(v, &end, 0);
@@ -72,7 +72,7 @@ static int apply_common_query(struct vmsg_bus *b, const char *query)
         }
         b->params.max_msg_size = (uint32_t)n;
     }
-    if (vmsg__query_get(query, "side", v, sizeof v)) {
+    if (vmsg__bus_query_get(query, "side", v, sizeof v)) {
         if (strcmp(v, "driver") == 0)
             b->side = VMSG_BUS_SIDE_DRIVER;
         else if (strcmp(v, "device") == 0)
@@ -88,7 +88,7 @@ static int apply_common_query(struct vmsg_bus *b, const char *query)
 static int check_query_keys(struct vmsg_bus *b, const char *query, const char *const *allowed)
 {
     char bad[64];
-    if (!vmsg__query_check(query, allowed, bad, sizeof bad)) {
+    if (!vmsg__bus_query_check(query, allowed, bad, sizeof bad)) {
         vmsg__bus_fail(b, "unknown query option '%s'", bad);
         return VMSG_BUS_USAGE;
     }
@@ -97,6 +97,7 @@ static int check_query_keys(struct vmsg_bus *b, const char *query, const char *c
 
 static const char *const k_common_keys[] = {"max", "side", NULL};
 static const char *const k_shm_keys[] = {"max", "side", "create", NULL};
+static const char *const k_pcap_keys[] = {"max", "side", "dir", "compare", "bare", NULL};
 
 static int open_scheme(struct vmsg_bus *b, const struct vmsg__uri *u)
 {
@@ -112,8 +113,9 @@ static int open_scheme(struct vmsg_bus *b, const struct vmsg__uri *u)
         b->kind = VMSG__KIND_EXEC;
         return vmsg__bus_open_exec(b, u);
     }
-    bool shm = strcmp(s, "shm") == 0;
-    if ((rc = check_query_keys(b, u->query, shm ? k_shm_keys : k_common_keys)) != VMSG_BUS_OK)
+    bool shm = strcmp(s, "shm") == 0, pcap = strcmp(s, "pcap") == 0;
+    if ((rc = check_query_keys(b, u->query, shm ? k_shm_keys : pcap ? k_pcap_keys : k_common_keys)) !=
+        VMSG_BUS_OK)
         return rc;
     if ((rc = apply_common_query(b, u->query)) != VMSG_BUS_OK)
         return rc;
@@ -134,11 +136,11 @@ static int open_scheme(struct vmsg_bus *b, const struct vmsg__uri *u)
         return vmsg__bus_open_shm(b, u);
     }
     if (strcmp(s, "pcap") == 0) {
-        vmsg__bus_fail(b, "pcap: replay source not available in this build (needs the capture reader)");
-        return VMSG_BUS_USAGE;
+        b->kind = VMSG__KIND_UNKNOWN;
+        return vmsg__bus_open_pcap(b, u);
     }
     vmsg__bus_fail(b, "unknown URI scheme '%s' (expected builtin, exec, unix, unix-listen, tcp, "
-                      "tcp-listen, seqpacket, seqpacket-listen, shm)", s);
+                      "tcp-listen, seqpacket, seqpacket-listen, shm, pcap)", s);
     return VMSG_BUS_USAGE;
 }
 
@@ -207,7 +209,7 @@ static void tap(struct vmsg_bus *b, const uint8_t *frame, size_t len, unsigned f
     r.uri = b->uri;
     r.frame = frame;
     r.len = len;
-    r.ts_ns = vmsg__wall_ns();
+    r.ts_ns = vmsg__bus_wall_ns();
     r.flags = flags;
     bool sent = flags & VMSG_BUS_TAP_SENT;
     if (b->side == VMSG_BUS_SIDE_UNKNOWN)
@@ -242,7 +244,7 @@ int vmsg_bus_recv(struct vmsg_bus *b, uint8_t *buf, size_t cap, size_t *len, int
 {
     unsigned flags = 0;
     *len = 0;
-    int rc = b->ops->recv(b, buf, cap, len, vmsg__deadline(timeout_ms), &flags);
+    int rc = b->ops->recv(b, buf, cap, len, vmsg__bus_deadline(timeout_ms), &flags);
     if (rc == VMSG_BUS_OK || (rc == VMSG_BUS_MALFORMED && *len > 0))
         tap(b, buf, *len, flags);
     return rc;
@@ -252,7 +254,7 @@ int vmsg_bus_wait_peer(struct vmsg_bus *b, int timeout_ms)
 {
     if (!b->ops->wait_peer)
         return VMSG_BUS_OK;
-    return b->ops->wait_peer(b, vmsg__deadline(timeout_ms));
+    return b->ops->wait_peer(b, vmsg__bus_deadline(timeout_ms));
 }
 
 const char *vmsg_bus_error(const struct vmsg_bus *b) { return b->err; }

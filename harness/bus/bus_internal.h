@@ -70,21 +70,21 @@ void vmsg__bus_fail_errno(struct vmsg_bus *b, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* --- time ------------------------------------------------------------- */
-int64_t vmsg__now_ms(void);            /* CLOCK_MONOTONIC */
-uint64_t vmsg__wall_ns(void);          /* CLOCK_REALTIME */
+int64_t vmsg__bus_now_ms(void);            /* CLOCK_MONOTONIC */
+uint64_t vmsg__bus_wall_ns(void);          /* CLOCK_REALTIME */
 /* Absolute deadline from a timeout (-1 = forever -> INT64_MAX). */
-int64_t vmsg__deadline(int timeout_ms);
+int64_t vmsg__bus_deadline(int timeout_ms);
 /* Milliseconds left until deadline for poll(): -1 when forever, >= 0. */
-int vmsg__left_ms(int64_t deadline);
+int vmsg__bus_left_ms(int64_t deadline);
 
 /* --- fds -------------------------------------------------------------- */
-int vmsg__set_nonblock(int fd);
+int vmsg__bus_set_nonblock(int fd);
 /* poll one fd for events until deadline (EINTR restarted): 1 ready, 0 timeout, -1 error */
-int vmsg__wait_fd(int fd, short events, int64_t deadline, short *revents);
+int vmsg__bus_wait_fd(int fd, short events, int64_t deadline, short *revents);
 /* Write all of buf to a socket (MSG_NOSIGNAL) or, when is_socket is false, a
  * pipe/file; waits with poll on EAGAIN until deadline. Returns OK, TIMEOUT,
  * CLOSED (EPIPE/ECONNRESET) or ERROR (errno in *errnum). */
-int vmsg__write_all(int fd, bool is_socket, const uint8_t *buf, size_t len, int64_t deadline,
+int vmsg__bus_write_all(int fd, bool is_socket, const uint8_t *buf, size_t len, int64_t deadline,
                     int *errnum);
 
 /* --- URIs ------------------------------------------------------------- */
@@ -92,15 +92,15 @@ int vmsg__write_all(int fd, bool is_socket, const uint8_t *buf, size_t len, int6
 bool vmsg__uri_parse(const char *uri, struct vmsg__uri *u, char *err, size_t errcap);
 void vmsg__uri_free(struct vmsg__uri *u);
 /* Value of KEY in a "k=v&k2=v2" query copied into out; false when absent. */
-bool vmsg__query_get(const char *query, const char *key, char *out, size_t cap);
+bool vmsg__bus_query_get(const char *query, const char *key, char *out, size_t cap);
 /* Reject keys not in the NULL-terminated list; false with the key in err. */
-bool vmsg__query_check(const char *query, const char *const *allowed, char *bad, size_t cap);
+bool vmsg__bus_query_check(const char *query, const char *const *allowed, char *bad, size_t cap);
 /* Split exec: text into argv (whitespace, '...' and "..." quoting, backslash
  * escapes outside single quotes). Returns a malloc'd NULL-terminated vector
  * whose strings live in one block (free argv only), or NULL with err. */
-char **vmsg__split_args(const char *text, char *err, size_t errcap);
+char **vmsg__bus_split_args(const char *text, char *err, size_t errcap);
 /* "host:port", "[v6]:port" or ":port" / "port" (host empty). */
-bool vmsg__split_hostport(const char *text, char *host, size_t hcap, char *port, size_t pcap);
+bool vmsg__bus_split_hostport(const char *text, char *host, size_t hcap, char *port, size_t pcap);
 
 /* --- stream framing over an fd (exec, unix, tcp) ---------------------- */
 struct vmsg__stream {
@@ -128,5 +128,6 @@ int vmsg__bus_open_exec(struct vmsg_bus *b, const struct vmsg__uri *u);
 int vmsg__bus_open_unix(struct vmsg_bus *b, const struct vmsg__uri *u, bool listen, int type);
 int vmsg__bus_open_tcp(struct vmsg_bus *b, const struct vmsg__uri *u, bool listen);
 int vmsg__bus_open_shm(struct vmsg_bus *b, const struct vmsg__uri *u);
+int vmsg__bus_open_pcap(struct vmsg_bus *b, const struct vmsg__uri *u);
 
 #endif

@@ -117,7 +117,7 @@ static int exec_pollfds(struct vmsg_bus *b, int *fds, int max)
 static bool reap_within(struct vmsg_bus *b, int ms)
 {
     struct exec_bus *e = b->impl;
-    int64_t deadline = vmsg__deadline(ms);
+    int64_t deadline = vmsg__bus_deadline(ms);
     for (;;) {
         pid_t r = waitpid(e->pid, &e->status, WNOHANG);
         if (r == e->pid || (r < 0 && errno == ECHILD)) {
@@ -125,7 +125,7 @@ static bool reap_within(struct vmsg_bus *b, int ms)
             return true;
         }
         drain_stderr(b);
-        if (vmsg__left_ms(deadline) == 0)
+        if (vmsg__bus_left_ms(deadline) == 0)
             return false;
         struct timespec ts = {0, 2 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -149,11 +149,11 @@ static int exec_finish(struct vmsg_bus *b, int grace_ms)
         }
     }
     /* the child is gone; what it wrote to stderr is in the pipe */
-    int64_t deadline = vmsg__deadline(200);
-    while (e->errfd >= 0 && vmsg__left_ms(deadline) > 0) {
+    int64_t deadline = vmsg__bus_deadline(200);
+    while (e->errfd >= 0 && vmsg__bus_left_ms(deadline) > 0) {
         drain_stderr(b);
         if (e->errfd >= 0)
-            vmsg__wait_fd(e->errfd, POLLIN, deadline, NULL);
+            vmsg__bus_wait_fd(e->errfd, POLLIN, deadline, NULL);
     }
     return e->status;
 }
@@ -201,7 +201,7 @@ static void child_exec(char **argv, int in, int out, int err, int report)
 int vmsg__bus_open_exec(struct vmsg_bus *b, const struct vmsg__uri *u)
 {
     char why[128];
-    char **argv = vmsg__split_args(u->rest, why, sizeof why);
+    char **argv = vmsg__bus_split_args(u->rest, why, sizeof why);
     if (!argv) {
         vmsg__bus_fail(b, "%s", why);
         return VMSG_BUS_USAGE;
@@ -252,9 +252,9 @@ int vmsg__bus_open_exec(struct vmsg_bus *b, const struct vmsg__uri *u)
     e->s.rfd = out[0], out[0] = -1;
     e->s.wsock = true;
     e->errfd = err[0], err[0] = -1;
-    vmsg__set_nonblock(e->s.rfd);
-    vmsg__set_nonblock(e->s.wfd);
-    vmsg__set_nonblock(e->errfd);
+    vmsg__bus_set_nonblock(e->s.rfd);
+    vmsg__bus_set_nonblock(e->s.wfd);
+    vmsg__bus_set_nonblock(e->errfd);
     e->s.extra_fd = e->errfd;
     e->s.drain_extra = drain_stderr;
     snprintf(b->local_addr, sizeof b->local_addr, "pid %ld", (long)pid);

@@ -10,38 +10,38 @@
 
 #include "bus_internal.h"
 
-int64_t vmsg__now_ms(void)
+int64_t vmsg__bus_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-uint64_t vmsg__wall_ns(void)
+uint64_t vmsg__bus_wall_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int64_t vmsg__deadline(int timeout_ms)
+int64_t vmsg__bus_deadline(int timeout_ms)
 {
     if (timeout_ms < 0)
         return INT64_MAX;
-    return vmsg__now_ms() + timeout_ms;
+    return vmsg__bus_now_ms() + timeout_ms;
 }
 
-int vmsg__left_ms(int64_t deadline)
+int vmsg__bus_left_ms(int64_t deadline)
 {
     if (deadline == INT64_MAX)
         return -1;
-    int64_t left = deadline - vmsg__now_ms();
+    int64_t left = deadline - vmsg__bus_now_ms();
     if (left <= 0)
         return 0;
     return left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
-int vmsg__set_nonblock(int fd)
+int vmsg__bus_set_nonblock(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0)
@@ -49,11 +49,11 @@ int vmsg__set_nonblock(int fd)
     return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-int vmsg__wait_fd(int fd, short events, int64_t deadline, short *revents)
+int vmsg__bus_wait_fd(int fd, short events, int64_t deadline, short *revents)
 {
     for (;;) {
         struct pollfd p = {fd, events, 0};
-        int n = poll(&p, 1, vmsg__left_ms(deadline));
+        int n = poll(&p, 1, vmsg__bus_left_ms(deadline));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -64,7 +64,7 @@ int vmsg__wait_fd(int fd, short events, int64_t deadline, short *revents)
     }
 }
 
-int vmsg__write_all(int fd, bool is_socket, const uint8_t *buf, size_t len, int64_t deadline,
+int vmsg__bus_write_all(int fd, bool is_socket, const uint8_t *buf, size_t len, int64_t deadline,
                     int *errnum)
 {
     size_t off = 0;
@@ -80,7 +80,7 @@ int vmsg__write_all(int fd, bool is_socket, const uint8_t *buf, size_t len, int6
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             short rev = 0;
-            int w = vmsg__wait_fd(fd, POLLOUT, deadline, &rev);
+            int w = vmsg__bus_wait_fd(fd, POLLOUT, deadline, &rev);
             if (w == 0)
                 return VMSG_BUS_TIMEOUT;
             if (w < 0) {

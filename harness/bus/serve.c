@@ -23,7 +23,7 @@ static void serve_emit(void *ctx, const uint8_t *f, size_t len)
 
 static bool expired(int64_t start, int ms)
 {
-    return ms >= 0 && vmsg__now_ms() - start >= ms;
+    return ms >= 0 && vmsg__bus_now_ms() - start >= ms;
 }
 
 int vmsg_bus_serve(struct vmsg_bus *b, struct vmsg_endpoint *ep, const struct vmsg_serve_opts *o)
@@ -39,7 +39,7 @@ int vmsg_bus_serve(struct vmsg_bus *b, struct vmsg_endpoint *ep, const struct vm
         return VMSG_BUS_ERROR;
     }
     struct serve_ctx c = {b, VMSG_BUS_OK};
-    int64_t start = vmsg__now_ms(), last = start;
+    int64_t start = vmsg__bus_now_ms(), last = start;
     int rc;
     for (;;) {
         if (o->stop && *o->stop) {
@@ -54,7 +54,7 @@ int vmsg_bus_serve(struct vmsg_bus *b, struct vmsg_endpoint *ep, const struct vm
         }
         int more = 0;
         if (ep->ops->poll) {
-            more = ep->ops->poll(ep->self, (uint64_t)vmsg__now_ms(), serve_emit, &c);
+            more = ep->ops->poll(ep->self, (uint64_t)vmsg__bus_now_ms(), serve_emit, &c);
             if (more < 0) {
                 rc = c.rc;
                 break;
@@ -75,7 +75,7 @@ int vmsg_bus_serve(struct vmsg_bus *b, struct vmsg_endpoint *ep, const struct vm
         }
         if (rc != VMSG_BUS_OK)
             break;
-        last = vmsg__now_ms();
+        last = vmsg__bus_now_ms();
         ep->ops->receive(ep->self, buf, len, serve_emit, &c);
         if (c.rc != VMSG_BUS_OK) {
             rc = c.rc;
@@ -102,7 +102,7 @@ static int pump(struct vmsg_bus *from, struct vmsg_bus *to, uint8_t *buf, size_t
         if (rc != VMSG_BUS_OK)
             return rc;
         if (o->tap) {
-            struct vmsg_bus_tap_rec r = {from->uri, buf, len, vmsg__wall_ns(), 0, 2,
+            struct vmsg_bus_tap_rec r = {from->uri, buf, len, vmsg__bus_wall_ns(), 0, 2,
                                          (uint8_t)from->profile, from->kind, from->instance};
             if (from->side != VMSG_BUS_SIDE_UNKNOWN) /* received by from's side */
                 r.direction = from->side == VMSG_BUS_SIDE_DEVICE ? 0 : 1;
@@ -131,7 +131,7 @@ int vmsg_bus_relay(struct vmsg_bus *a, struct vmsg_bus *b, const struct vmsg_rel
     }
     struct vmsg_bus *side[2] = {a, b};
     bool builtin = a->kind == VMSG__KIND_LOOPBACK || b->kind == VMSG__KIND_LOOPBACK;
-    int64_t start = vmsg__now_ms(), last = start;
+    int64_t start = vmsg__bus_now_ms(), last = start;
     int rc = VMSG_BUS_OK, who = 0;
     for (;;) {
         if (o->stop && *o->stop)
@@ -151,7 +151,7 @@ int vmsg_bus_relay(struct vmsg_bus *a, struct vmsg_bus *b, const struct vmsg_rel
         if (rc != VMSG_BUS_OK)
             break;
         if (moved) {
-            last = vmsg__now_ms();
+            last = vmsg__bus_now_ms();
             continue;
         }
         /* wait for either side; builtin endpoints have no fd: short ticks */

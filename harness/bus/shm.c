@@ -119,7 +119,7 @@ static int shm_wait_peer(struct vmsg_bus *b, int64_t deadline)
             vmsg__bus_fail_errno(b, errno, "accept");
             return VMSG_BUS_ERROR;
         }
-        int w = vmsg__wait_fd(s->lfd, POLLIN, deadline, NULL);
+        int w = vmsg__bus_wait_fd(s->lfd, POLLIN, deadline, NULL);
         if (w == 0) {
             vmsg__bus_fail(b, "no peer connected to %s within the timeout", s->sock);
             return VMSG_BUS_TIMEOUT;
@@ -148,7 +148,7 @@ static int shm_send(struct vmsg_bus *b, const uint8_t *f, size_t len)
                           "(shm messages are limited to %u bytes)", len, SLOT, SLOT);
         return VMSG_BUS_OVERSIZE;
     }
-    int64_t deadline = vmsg__deadline(b->send_timeout_ms);
+    int64_t deadline = vmsg__bus_deadline(b->send_timeout_ms);
     int rc = shm_wait_peer(b, deadline);
     if (rc != VMSG_BUS_OK)
         return rc;
@@ -160,7 +160,7 @@ static int shm_send(struct vmsg_bus *b, const uint8_t *f, size_t len)
             return VMSG_BUS_ERROR;
         if (next != t)
             break;
-        if (vmsg__left_ms(deadline) == 0) {
+        if (vmsg__bus_left_ms(deadline) == 0) {
             vmsg__bus_fail(b, "send: queue %s stayed full for %d ms", q->path, b->send_timeout_ms);
             return VMSG_BUS_TIMEOUT;
         }
@@ -235,7 +235,7 @@ static int shm_recv(struct vmsg_bus *b, uint8_t *buf, size_t cap, size_t *len, i
             return VMSG_BUS_CLOSED;
         }
         short rev = 0;
-        int w = vmsg__wait_fd(s->cfd, POLLIN, deadline, &rev);
+        int w = vmsg__bus_wait_fd(s->cfd, POLLIN, deadline, &rev);
         if (w == 0) {
             vmsg__bus_fail(b, "recv: no frame within the timeout");
             return VMSG_BUS_TIMEOUT;
@@ -324,7 +324,7 @@ static int notify_socket(struct vmsg_bus *b, struct shm_bus *s)
             close(fd);
             return VMSG_BUS_ERROR;
         }
-        vmsg__set_nonblock(fd);
+        vmsg__bus_set_nonblock(fd);
         s->cfd = fd;
         return VMSG_BUS_OK;
     }
@@ -341,7 +341,7 @@ static int notify_socket(struct vmsg_bus *b, struct shm_bus *s)
     }
     s->sdev = st.st_dev;
     s->sino = st.st_ino;
-    vmsg__set_nonblock(fd);
+    vmsg__bus_set_nonblock(fd);
     s->lfd = fd;
     return VMSG_BUS_OK;
 }
@@ -372,7 +372,7 @@ int vmsg__bus_open_shm(struct vmsg_bus *b, const struct vmsg__uri *u)
     b->ops = &k_shm_ops;
     char v[8];
     s->creator = b->side == VMSG_BUS_SIDE_DEVICE;
-    if (vmsg__query_get(u->query, "create", v, sizeof v)) {
+    if (vmsg__bus_query_get(u->query, "create", v, sizeof v)) {
         if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
             vmsg__bus_fail(b, "create: expected 0 or 1, got '%s'", v);
             return VMSG_BUS_USAGE;

@@ -35,7 +35,7 @@ static void set_conn(struct sock_bus *sb, int fd)
 {
     sb->s.rfd = sb->s.wfd = fd;
     sb->s.wsock = true;
-    vmsg__set_nonblock(fd);
+    vmsg__bus_set_nonblock(fd);
     if (sb->tcp) {
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -65,7 +65,7 @@ static int sock_wait_peer(struct vmsg_bus *b, int64_t deadline)
             vmsg__bus_fail_errno(b, errno, "accept");
             return VMSG_BUS_ERROR;
         }
-        int w = vmsg__wait_fd(sb->lfd, POLLIN, deadline, NULL);
+        int w = vmsg__bus_wait_fd(sb->lfd, POLLIN, deadline, NULL);
         if (w == 0) {
             vmsg__bus_fail(b, "no peer connected within the timeout");
             return VMSG_BUS_TIMEOUT;
@@ -80,7 +80,7 @@ static int sock_wait_peer(struct vmsg_bus *b, int64_t deadline)
 static int sock_send(struct vmsg_bus *b, const uint8_t *f, size_t len)
 {
     struct sock_bus *sb = b->impl;
-    int rc = sock_wait_peer(b, vmsg__deadline(b->send_timeout_ms));
+    int rc = sock_wait_peer(b, vmsg__bus_deadline(b->send_timeout_ms));
     if (rc != VMSG_BUS_OK)
         return rc;
     return vmsg__stream_send(b, &sb->s, f, len);
@@ -114,7 +114,7 @@ static int dgram_recv(struct vmsg_bus *b, uint8_t *buf, size_t cap, size_t *len,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int w = vmsg__wait_fd(sb->s.rfd, POLLIN, deadline, NULL);
+            int w = vmsg__bus_wait_fd(sb->s.rfd, POLLIN, deadline, NULL);
             if (w == 0) {
                 vmsg__bus_fail(b, "recv: no frame within the timeout");
                 return VMSG_BUS_TIMEOUT;
@@ -206,7 +206,7 @@ static const struct vmsg__bus_ops k_stream_ops = {
 static int dgram_send(struct vmsg_bus *b, const uint8_t *f, size_t len)
 {
     struct sock_bus *sb = b->impl;
-    int rc = sock_wait_peer(b, vmsg__deadline(b->send_timeout_ms));
+    int rc = sock_wait_peer(b, vmsg__bus_deadline(b->send_timeout_ms));
     if (rc != VMSG_BUS_OK)
         return rc;
     return vmsg__stream_send(b, &sb->s, f, len); /* one send() = one datagram */
@@ -309,7 +309,7 @@ int vmsg__bus_open_unix(struct vmsg_bus *b, const struct vmsg__uri *u, bool list
     sb->unlink_path = true;
     sb->dev = st.st_dev;
     sb->ino = st.st_ino;
-    vmsg__set_nonblock(fd);
+    vmsg__bus_set_nonblock(fd);
     sb->lfd = fd;
     snprintf(b->local_addr, sizeof b->local_addr, "%s", sa.sun_path);
     return VMSG_BUS_OK;
@@ -327,7 +327,7 @@ static int tcp_connect(struct vmsg_bus *b, struct sock_bus *sb, const char *host
         return VMSG_BUS_ERROR;
     }
     int last = ECONNREFUSED;
-    int64_t deadline = vmsg__deadline(b->connect_timeout_ms);
+    int64_t deadline = vmsg__bus_deadline(b->connect_timeout_ms);
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
         int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) {
@@ -336,7 +336,7 @@ static int tcp_connect(struct vmsg_bus *b, struct sock_bus *sb, const char *host
         }
         int r = connect(fd, ai->ai_addr, ai->ai_addrlen);
         if (r < 0 && errno == EINPROGRESS) {
-            if (vmsg__wait_fd(fd, POLLOUT, deadline, NULL) == 1) {
+            if (vmsg__bus_wait_fd(fd, POLLOUT, deadline, NULL) == 1) {
                 int soerr = 0;
                 socklen_t sl = sizeof soerr;
                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
@@ -405,7 +405,7 @@ static int tcp_listen(struct vmsg_bus *b, struct sock_bus *sb, const char *host,
 int vmsg__bus_open_tcp(struct vmsg_bus *b, const struct vmsg__uri *u, bool listen_)
 {
     char host[256], port[16];
-    if (!vmsg__split_hostport(u->rest, host, sizeof host, port, sizeof port) ||
+    if (!vmsg__bus_split_hostport(u->rest, host, sizeof host, port, sizeof port) ||
         (!listen_ && !host[0])) {
         vmsg__bus_fail(b, "expected %s", listen_ ? "[HOST:]PORT" : "HOST:PORT");
         return VMSG_BUS_USAGE;

@@ -33,7 +33,7 @@ void vmsg__stream_free(struct vmsg__stream *s)
 int vmsg__stream_send(struct vmsg_bus *b, struct vmsg__stream *s, const uint8_t *f, size_t len)
 {
     int errnum;
-    int rc = vmsg__write_all(s->wfd, s->wsock, f, len, vmsg__deadline(b->send_timeout_ms), &errnum);
+    int rc = vmsg__bus_write_all(s->wfd, s->wsock, f, len, vmsg__bus_deadline(b->send_timeout_ms), &errnum);
     switch (rc) {
     case VMSG_BUS_OK: break;
     case VMSG_BUS_TIMEOUT:
@@ -134,7 +134,7 @@ int vmsg__stream_recv(struct vmsg_bus *b, struct vmsg__stream *s, uint8_t *buf, 
         for (;;) {
             struct pollfd p[2] = {{s->rfd, POLLIN, 0}, {s->extra_fd, POLLIN, 0}};
             int np = s->extra_fd >= 0 ? 2 : 1;
-            int w = poll(p, (nfds_t)np, vmsg__left_ms(deadline));
+            int w = poll(p, (nfds_t)np, vmsg__bus_left_ms(deadline));
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0) {

@@ -89,7 +89,7 @@ static bool get_fn(const char *k, size_t kl, const char *v, size_t vl, void *ctx
     return false;
 }
 
-bool vmsg__query_get(const char *query, const char *key, char *out, size_t cap)
+bool vmsg__bus_query_get(const char *query, const char *key, char *out, size_t cap)
 {
     struct get_ctx g = {key, out, cap, false};
     query_each(query, get_fn, &g);
@@ -112,13 +112,13 @@ static bool check_fn(const char *k, size_t kl, const char *v, size_t vl, void *c
     return false;
 }
 
-bool vmsg__query_check(const char *query, const char *const *allowed, char *bad, size_t cap)
+bool vmsg__bus_query_check(const char *query, const char *const *allowed, char *bad, size_t cap)
 {
     struct check_ctx c = {allowed, bad, cap};
     return query_each(query, check_fn, &c);
 }
 
-char **vmsg__split_args(const char *text, char *err, size_t errcap)
+char **vmsg__bus_split_args(const char *text, char *err, size_t errcap)
 {
     size_t tl = strlen(text);
     /* at most tl/2+1 words; the strings need at most tl + (words) bytes */
@@ -171,7 +171,7 @@ char **vmsg__split_args(const char *text, char *err, size_t errcap)
     return argv;
 }
 
-bool vmsg__split_hostport(const char *text, char *host, size_t hcap, char *port, size_t pcap)
+bool vmsg__bus_split_hostport(const char *text, char *host, size_t hcap, char *port, size_t pcap)
 {
     const char *colon;
     host[0] = 0;

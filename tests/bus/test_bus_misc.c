@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include <vmsg/capture.h>
+
 #include "links.h"
 #include "peer.h"
 
@@ -53,7 +55,8 @@ static void bus_uri_errors(void **state)
     expect_open("tcp-listen:1.2.3.4:x", VMSG_BUS_USAGE, "expected [HOST:]PORT");
     expect_open("exec:'unterminated", VMSG_BUS_USAGE, "unterminated ' quote");
     expect_open("exec:   ", VMSG_BUS_USAGE, "no program to run");
-    expect_open("pcap:/tmp/x.pcap", VMSG_BUS_USAGE, "replay source not available");
+    expect_open("pcap:/nonexistent/x.pcap", VMSG_BUS_USAGE, "No such file or directory");
+    expect_open("pcap:/tmp/x.pcap?dir=up", VMSG_BUS_USAGE, "dir: expected to-driver");
     expect_open("builtin:refdev", VMSG_BUS_USAGE, "unknown builtin endpoint 'refdev'");
     /* unreachable */
     expect_open("unix:/nonexistent-dir/x.sock", VMSG_BUS_ERROR, "connect: No such file or directory");
@@ -271,6 +274,44 @@ static void bus_serve_stops(void **state)
     vmsg_bus_close(b);
 }
 
+/* pcap: a capture as a frame source: frames towards us, then CLOSED; compare=1 checks sends */
+static void bus_pcap_source(void **state)
+{
+    char dir[64], path[100], uri[160], err[320];
+    make_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/t.pcap", dir);
+    struct vmsg_cap_writer *w = vmsg_cap_writer_open(path, NULL, err, sizeof err);
+    assert_non_null(w);
+    for (int i = 0; i < 6; i++) {
+        uint8_t f[32];
+        test_frame(f, 16 + (size_t)i, (uint16_t)i);
+        struct vmsg_cap_meta m = vmsg_cap_meta_unknown();
+        m.direction = (uint8_t)(i % 2); /* even: driver-to-device */
+        struct vmsg_cap_ts ts = {1000 + i, 0};
+        assert_true(vmsg_cap_write(w, &ts, &m, f, 16 + (size_t)i));
+    }
+    assert_true(vmsg_cap_writer_close(w, err, sizeof err));
+    snprintf(uri, sizeof uri, "pcap:%s?compare=1", path);
+    struct vmsg_bus *b;
+    assert_int_equal(vmsg_bus_open(uri, NULL, &b, err, sizeof err), VMSG_BUS_OK); /* driver */
+    uint8_t in[300], f[32];
+    size_t len;
+    for (int i = 1; i < 6; i += 2) {
+        assert_int_equal(vmsg_bus_recv(b, in, sizeof in, &len, 100), VMSG_BUS_OK);
+        assert_int_equal(len, 16 + i);
+        assert_int_equal(in[4], i);
+    }
+    assert_int_equal(vmsg_bus_recv(b, in, sizeof in, &len, 100), VMSG_BUS_CLOSED);
+    test_frame(f, 16, 0);
+    assert_int_equal(vmsg_bus_send(b, f, 16), VMSG_BUS_OK); /* same as capture frame 1 */
+    test_frame(f, 18, 2);
+    f[10] ^= 0xff;
+    assert_int_equal(vmsg_bus_send(b, f, 18), VMSG_BUS_ERROR);
+    assert_non_null(strstr(vmsg_bus_error(b), "differs from capture frame 3 at byte 10"));
+    vmsg_bus_close(b);
+    rm_dir(dir);
+}
+
 static void relay_tap(void *ctx, const struct vmsg_bus_tap_rec *r)
 {
     int *n = ctx;
@@ -343,6 +384,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bus_serve_over_unix),
         cmocka_unit_test(bus_serve_stops),
         cmocka_unit_test(bus_relay_unix_to_builtin),
+        cmocka_unit_test(bus_pcap_source),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
