@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <vmsg/capture.h>
+#include <vmsg/wire.h>
 
 #include "links.h"
 #include "peer.h"
@@ -274,6 +275,50 @@ static void bus_serve_stops(void **state)
     vmsg_bus_close(b);
 }
 
+/* v0 frames are 40 bytes whatever their header says; two in one write, one in pieces */
+static void bus_v0_fixed_frames(void **state)
+{
+    char dir[64], uri[160], err[320];
+    make_dir(dir, sizeof dir);
+    snprintf(uri, sizeof uri, "unix-listen:%s/v0.sock", dir);
+    struct vmsg_bus_opts o;
+    vmsg_bus_opts_init(&o);
+    o.profile = VMSG_PROFILE_V0;
+    struct vmsg_bus *b;
+    assert_int_equal(vmsg_bus_open(uri, &o, &b, err, sizeof err), VMSG_BUS_OK);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        snprintf(sa.sun_path, sizeof sa.sun_path, "%s/v0.sock", dir);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+            _exit(3);
+        uint8_t f[120];
+        for (int i = 0; i < 120; i++)
+            f[i] = (uint8_t)(i / 40 + 1);
+        if (write(fd, f, 80) != 80)
+            _exit(4);
+        for (int i = 80; i < 120; i++)
+            if (write(fd, f + i, 1) != 1)
+                _exit(5);
+        _exit(0);
+    }
+    uint8_t in[300];
+    size_t len;
+    for (int i = 1; i <= 3; i++) {
+        assert_int_equal(vmsg_bus_recv(b, in, sizeof in, &len, 5000), VMSG_BUS_OK);
+        assert_int_equal(len, 40);
+        assert_int_equal(in[0], i);
+        assert_int_equal(in[39], i);
+    }
+    assert_int_equal(vmsg_bus_recv(b, in, sizeof in, &len, 5000), VMSG_BUS_CLOSED);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_int_equal(WEXITSTATUS(st), 0);
+    vmsg_bus_close(b);
+    rm_dir(dir);
+}
+
 /* pcap: a capture as a frame source: frames towards us, then CLOSED; compare=1 checks sends */
 static void bus_pcap_source(void **state)
 {
@@ -385,6 +430,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bus_serve_stops),
         cmocka_unit_test(bus_relay_unix_to_builtin),
         cmocka_unit_test(bus_pcap_source),
+        cmocka_unit_test(bus_v0_fixed_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,8 +148,9 @@ struct vmsg_relay_opts {
     const volatile int *stop;
     int timeout_ms;             /* total bound, -1 none */
     int idle_ms;
-    /* Called once per forwarded frame; from_a says which side sent it. Set this
-     * (and no bus tap) to see every relayed frame exactly once. */
+    /* Called once per forwarded frame, described as received by the bus it came
+     * from (uri, direction from that bus's side). Set this (and no bus tap) to
+     * see every relayed frame exactly once. */
     vmsg_bus_tap_fn tap;
     void *tap_ctx;
 };
