@@ -206,6 +206,7 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
     m->def = NULL;
     m->impl_defined = false;
     m->msg_size_override = false;
+    m->token_override = false;
     m->payload = NULL;
     m->payload_len = 0;
     m->frame_len = 0;
