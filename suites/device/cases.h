@@ -22,5 +22,10 @@ void dcase_vqueue_reset(struct vmsg_case *c);
 void dcase_shm(struct vmsg_case *c);
 void dcase_errors_discard(struct vmsg_case *c);
 void dcase_events_before_driver_ok(struct vmsg_case *c);
+void dcase_limits_response_size(struct vmsg_case *c);
+void dcase_vqueue_reset_unnegotiated(struct vmsg_case *c);
+void dcase_io_after_driver_ok(struct vmsg_case *c);
+void dcase_vqueue_after_driver_ok(struct vmsg_case *c);
+void dcase_status_driver_ok(struct vmsg_case *c);
 
 #endif

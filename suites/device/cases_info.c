@@ -17,6 +17,15 @@ void dcase_info_inactive(struct vmsg_case *c)
         vmsg_case_mark_frame(c);
         vmsg_case_fail(c, "device.get-device-info.1", "num_feature_bits a multiple of 32", "%u", a.num_feature_bits);
     }
+    /* virtio device ids are small numbers: one that only has its top byte set
+     * reads like a little-endian field written big-endian */
+    uint32_t swapped = (a.device_id >> 24) | ((a.device_id >> 8) & 0xff00) | ((a.device_id << 8) & 0xff0000) |
+                       (a.device_id << 24);
+    if (a.device_id > 0xffff && swapped <= 0xffff) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, "device.endian.1", "a little-endian device_id",
+                       "0x%08x, which is device id %u written big-endian", a.device_id, swapped);
+    }
     dev_get_info(c, &b);
     if (memcmp(&a, &b, sizeof a)) {
         vmsg_case_mark_frame(c);

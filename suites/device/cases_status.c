@@ -11,6 +11,15 @@
 
 static uint32_t pick_size(uint32_t max) { return max >= 64 ? 64 : max; }
 
+/* Split rings want a power of two: the largest one the maximum allows. */
+static uint32_t pow2_at_most(uint32_t max)
+{
+    uint32_t p = 1;
+    while (p <= max / 2)
+        p *= 2;
+    return max ? p : 0;
+}
+
 /* Writing 0 resets: the response reports 0, GET_DEVICE_STATUS reads 0, and
  * configured queues are forgotten. */
 void dcase_status_reset(struct vmsg_case *c)
@@ -99,7 +108,7 @@ void dcase_vqueue_set_get(struct vmsg_case *c)
         vmsg_case_na(c, "queue 0 does not exist");
         return;
     }
-    uint32_t want = pick_size(max);
+    uint32_t want = pow2_at_most(max); /* the largest size the device says it takes */
     if (!dev_set_vqueue(c, 0, want, QBASE, "device.set-vqueue.1") ||
         !dev_get_vqueue(c, 0, &max, &size, &r, "device.vq-setup.1"))
         return;
@@ -137,6 +146,16 @@ void dcase_vqueue_reset(struct vmsg_case *c)
     if (size != 0) {
         vmsg_case_mark_frame(c);
         vmsg_case_fail(c, "device.reset-vqueue.1", "queue 0 unconfigured after RESET_VQUEUE", "cur_size %u", size);
+        return;
+    }
+    if (vmsg_get(&r.m, VMSG_FLD_DESC_ADDR) == QBASE || vmsg_get(&r.m, VMSG_FLD_DRIVER_ADDR) == QBASE + 0x1000 ||
+        vmsg_get(&r.m, VMSG_FLD_DEVICE_ADDR) == QBASE + 0x2000) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, "device.vq-change.2", "no stale ring addresses after RESET_VQUEUE",
+                       "desc 0x%llx driver 0x%llx device 0x%llx still reported",
+                       (unsigned long long)vmsg_get(&r.m, VMSG_FLD_DESC_ADDR),
+                       (unsigned long long)vmsg_get(&r.m, VMSG_FLD_DRIVER_ADDR),
+                       (unsigned long long)vmsg_get(&r.m, VMSG_FLD_DEVICE_ADDR));
         return;
     }
     uint32_t again = max >= 32 ? 32 : max;
@@ -200,6 +219,11 @@ void dcase_errors_discard(struct vmsg_case *c)
         vmsg_put_le(f + p->header - 2, p->header, 2);
     vmsg_case_send(c, f, p->fixed_size ? p->fixed_size : p->header);
     if (!vmsg_case_expect_silence(c, quiet, "device.errors.1", "no reply to an unknown request id"))
+        return;
+    /* 1b. an implementation-defined request it has no use for */
+    f[1] = 0xa7;
+    vmsg_case_send(c, f, p->fixed_size ? p->fixed_size : p->header);
+    if (!vmsg_case_expect_silence(c, quiet, "device.limits.2", "no reply to an unsupported implementation-defined request"))
         return;
     /* 2. GET_CONFIG without its payload (malformed) */
     if (p->size_field) {

@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include <vmsg/engine.h>
+#include <vmsg/iut.h>
 #include <vmsg/wire.h>
 
 #include "commands.h"
-#include "run_iut.h"
 #include "run_out.h"
 #include "suites.h"
 
@@ -195,18 +195,22 @@ int vmsg_cmd_run(int argc, char **argv)
         if (!n)
             continue;
         struct vmsg_run_opts ro = o;
-        struct vmsg__iut iutv;
+        struct vmsg_iut_bus iutv;
         char err[512];
-        if (vmsg__iut_resolve(iut, role, &ro, &iutv, err, sizeof err) != 0) {
+        if (vmsg_iut_bus_init(&iutv, iut, role, &ro.link, err, sizeof err) != 0) {
             fprintf(stderr, "vmsg: run: %s\n", err);
             rc = rc > 2 ? rc : 2;
             continue;
         }
+        ro.iut = &vmsg_iut_bus_ops;
+        ro.iut_arg = &iutv;
+        /* in-process references answer at once; real IUTs get half a second */
+        if (!ro.reply_timeout_ms)
+            ro.reply_timeout_ms = vmsg_iut_bus_is_builtin(&iutv) ? 50 : 500;
         ro.on_result = vmsg__run_output_case;
         ro.on_result_arg = &out;
         struct vmsg_run_summary sum;
         int r = vmsg_run_cases(cases, n, &ro, &sum);
-        vmsg__iut_release(&iutv);
         for (int k = 0; k < VMSG_VERDICT_COUNT; k++)
             total.counts[k] += sum.counts[k];
         total.selected += sum.selected;

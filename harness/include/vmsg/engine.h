@@ -51,7 +51,11 @@ struct vmsg_case_def {
 /* How the runner reaches the IUT. open() is called in the case's own process,
  * once per case, so every case starts from a fresh connection (or a fresh
  * in-process implementation). */
-enum vmsg_io { VMSG_IO_OK = 0, VMSG_IO_TIMEOUT, VMSG_IO_CLOSED, VMSG_IO_ERROR };
+/* OVERSIZE and MALFORMED: the IUT sent a frame longer than the bus maximum, or
+ * one whose length contradicts its msg_size; the runner states the IUT's
+ * failure (limits / header clause) and ends the case (a stream has lost its
+ * framing). */
+enum vmsg_io { VMSG_IO_OK = 0, VMSG_IO_TIMEOUT, VMSG_IO_CLOSED, VMSG_IO_ERROR, VMSG_IO_OVERSIZE, VMSG_IO_MALFORMED };
 struct vmsg_iut_ops {
     void *(*open)(void *arg, char *err, size_t errlen);
     enum vmsg_io (*send)(void *conn, const uint8_t *frame, size_t len, char *err, size_t errlen);

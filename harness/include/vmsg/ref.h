@@ -22,7 +22,6 @@
     X(DEV, DEV_WRONG_MSG_SIZE, "dev-wrong-msg-size", "device.header.2", "msg_size counts 4 bytes beyond the payload layout") \
     X(DEV, DEV_WRONG_DEV_NUM, "dev-wrong-dev-num", "device.header.3", "responses carry dev_num + 1 instead of its own number") \
     X(DEV, DEV_PADDING_NONZERO, "dev-padding-nonzero", "device.header.4", "appends 4 non-zero padding bytes after msg_size") \
-    X(DEV, DEV_TOKEN_NOT_ECHOED, "dev-token-not-echoed", "device.header.5", "answers with token 0x5a5a instead of the request's opaque token") \
     X(DEV, DEV_OVERSIZE_RESPONSE, "dev-oversize-response", "device.limits.1", "answers GET_DEVICE_FEATURES even when the reply exceeds the bus maximum") \
     X(DEV, DEV_REPLY_TO_UNKNOWN, "dev-reply-to-unknown", "device.limits.2", "answers implementation-defined requests it does not support") \
     X(DEV, DEV_ANSWER_RESET_VQUEUE_UNNEGOTIATED, "dev-answer-reset-vqueue-unnegotiated", "device.versioning.2", "processes RESET_VQUEUE although RING_RESET was not negotiated") \
@@ -64,7 +63,7 @@
     X(DEV, DEV_SHM_NONZERO_LENGTH_MISSING, "dev-shm-nonzero-length-missing", "device.get-shm.1", "GET_SHM of a missing region reports length 4096") \
     X(DEV, DEV_NO_EVENT_USED, "dev-no-event-used", "device.event-used.1", "never sends EVENT_USED") \
     X(DEV, DEV_EVENT_CONFIG_WRONG_STATUS, "dev-event-config-wrong-status", "device.event-config.1", "EVENT_CONFIG reports device status 0") \
-    X(DEV, DEV_NO_ECHO_BLOCK_INDEX, "dev-no-echo-block-index", "device.mandatory.1", "GET_DEVICE_FEATURES echoes block_index 0") \
+    X(DEV, DEV_NO_ECHO_BLOCK_INDEX, "dev-no-echo-block-index", "device.get-features.1", "GET_DEVICE_FEATURES echoes block_index 0") \
     X(DRV, DRV_SKIP_GET_DEVICE_INFO, "drv-skip-get-device-info", "driver.init-order.1", "starts with GET_DEVICE_FEATURES, never sends GET_DEVICE_INFO") \
     X(DRV, DRV_INFO_AFTER_FEATURES, "drv-info-after-features", "driver.device-info.1", "sends GET_DEVICE_INFO only after reading the features") \
     X(DRV, DRV_SKIP_GET_FEATURES, "drv-skip-get-features", "driver.features.1", "writes its wanted features without reading the offered ones") \
@@ -234,6 +233,12 @@ struct vmsg_endpoint vmsg_refdrv_endpoint(struct vmsg_refdrv *d);
 void vmsg_refdrv_free(struct vmsg_refdrv *d);
 /* 0 running, 1 ok, -1 failed (reason in why). */
 int vmsg_refdrv_result(const struct vmsg_refdrv *d, const char **why);
+
+/* ---- builtin: registry ----------------------------------------------------
+ * refdev and refdrv as `builtin:` endpoints of the bus adapters (vmsg/bus.h),
+ * with the URI query fault=NAME[,NAME] and (refdev) personality=FILE. */
+struct vmsg_builtin;
+const struct vmsg_builtin *vmsg_ref_builtins(void);
 
 /* ---- refbus -------------------------------------------------------------- */
 /* Two faces: frames from the driver side enter with vmsg_refbus_from_driver

@@ -1,0 +1,163 @@
+/* Mutation test: run each role's suite against its reference implementation
+ * with one named fault at a time. A fault is killed when some case that
+ * cites the fault's clause gives FAIL or WARN. The unfaulted references must
+ * give no FAIL, WARN or ERROR at all. Prints the kill rate per role.
+ *
+ * survivors.txt (one fault name per line, '#' comments) lists faults that no
+ * case catches yet; each listed fault must still survive, every other fault
+ * must be killed: the list can only shrink. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <vmsg/iut.h>
+#include <vmsg/ref.h>
+
+#include "suites.h"
+
+static const char *survivors_path;
+static char survivors[256][64];
+static unsigned nsurvivors;
+
+struct tally {
+    const char *clause; /* the fault's clause */
+    bool killed;
+    unsigned fail, warn, error;
+    char first[300];
+};
+
+static void on_result(void *arg, const struct vmsg_case_result *r)
+{
+    struct tally *t = arg;
+    t->fail += r->verdict == VMSG_FAIL;
+    t->warn += r->verdict == VMSG_WARN;
+    t->error += r->verdict == VMSG_ERROR;
+    if (r->verdict != VMSG_FAIL && r->verdict != VMSG_WARN && r->verdict != VMSG_ERROR)
+        return;
+    if (!t->first[0])
+        snprintf(t->first, sizeof t->first, "%s %s %s: %.200s", r->def->id, vmsg_verdict_name(r->verdict),
+                 r->clause, r->observed);
+    if (!t->clause || r->verdict == VMSG_ERROR)
+        return;
+    for (unsigned k = 0; k < VMSG_CASE_MAX_CLAUSES && r->def->clauses[k]; k++)
+        if (!strcmp(r->def->clauses[k], t->clause))
+            t->killed = true;
+}
+
+static void run_suite(unsigned role, const char *uri, struct tally *t)
+{
+    size_t n = 0;
+    const struct vmsg_case_def *cases = vmsg_suite_cases(role, &n);
+    struct vmsg_run_opts o;
+    struct vmsg_iut_bus iut;
+    char err[512];
+    memset(&o, 0, sizeof o);
+    o.link.profile = VMSG_PROFILE_V1;
+    o.link.dev_num = 1;
+    o.link.max_msg_size = 264;
+    o.role = -1;
+    o.isolate = true;
+    o.seed = 1;
+    o.reply_timeout_ms = 50;
+    o.timeout_multiplier = vmsg_timeout_multiplier_from_env();
+    assert_int_equal(vmsg_iut_bus_init(&iut, uri, role, &o.link, err, sizeof err), 0);
+    o.iut = &vmsg_iut_bus_ops;
+    o.iut_arg = &iut;
+    o.on_result = on_result;
+    o.on_result_arg = t;
+    struct vmsg_run_summary sum;
+    vmsg_run_cases(cases, n, &o, &sum);
+}
+
+static bool listed(const char *name)
+{
+    for (unsigned i = 0; i < nsurvivors; i++)
+        if (!strcmp(survivors[i], name))
+            return true;
+    return false;
+}
+
+static void mutate_role(unsigned role, enum vmsg_fault_role frole, const char *base)
+{
+    size_t n = 0, suite_cases = 0;
+    vmsg_suite_cases(role, &suite_cases);
+    const struct vmsg_fault *f = vmsg_faults(&n);
+    unsigned total = 0, killed = 0, bad = 0;
+    if (suite_cases) {
+        struct tally clean;
+        memset(&clean, 0, sizeof clean);
+        run_suite(role, base, &clean);
+        if (clean.fail || clean.warn || clean.error)
+            fail_msg("%s: the unfaulted reference gives %u FAIL, %u WARN, %u ERROR: %s", base, clean.fail,
+                     clean.warn, clean.error, clean.first);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].role != frole)
+            continue;
+        total++;
+        struct tally t;
+        memset(&t, 0, sizeof t);
+        t.clause = f[i].clause;
+        if (suite_cases) {
+            char uri[256];
+            snprintf(uri, sizeof uri, "%s?fault=%s", base, f[i].name);
+            run_suite(role, uri, &t);
+        }
+        killed += t.killed;
+        if (t.killed && listed(f[i].name)) {
+            printf("%s:1: %s is killed now (%s): remove it from the survivors list\n", survivors_path, f[i].name,
+                   f[i].clause);
+            bad++;
+        } else if (!t.killed && !listed(f[i].name)) {
+            printf("mutation: %s survives: no case citing %s failed (%s)\n", f[i].name, f[i].clause,
+                   t.first[0] ? t.first : "no failure at all");
+            bad++;
+        }
+    }
+    printf("mutation: %s faults: %u of %u killed (%.0f%%)\n", vmsg_fault_role_name(frole), killed, total,
+           total ? 100.0 * killed / total : 0.0);
+    if (bad)
+        fail_msg("%u fault(s) disagree with %s", bad, survivors_path);
+}
+
+static void test_device_faults(void **state)
+{
+    (void)state;
+    mutate_role(VMSG_IUT_DEVICE, VMSG_FAULT_DEV, "builtin:refdev");
+}
+
+static void load_survivors(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    char line[256];
+    survivors_path = path;
+    if (!fp) {
+        fprintf(stderr, "%s: cannot open\n", path);
+        exit(2);
+    }
+    while (fgets(line, sizeof line, fp) && nsurvivors < 256) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        char name[64];
+        if (sscanf(line, "%63s", name) == 1)
+            snprintf(survivors[nsurvivors++], sizeof survivors[0], "%s", name);
+    }
+    fclose(fp);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_mutation SURVIVORS.txt\n");
+        return 2;
+    }
+    load_survivors(argv[1]);
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_device_faults)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
