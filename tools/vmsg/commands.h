@@ -6,6 +6,7 @@
 /*   X(name,    function,          one-line summary) */
 #define VMSG_COMMANDS(X)                                                                   \
     X(decode, vmsg_cmd_decode, "decode hex messages into fields (text or JSON)")            \
+    X(clauses, vmsg_cmd_clauses, "list the clause catalog and its coverage")                \
     X(dump, vmsg_cmd_dump, "print a capture, one line per message (tcpdump style)")
 
 #define X(name, fn, summary) int fn(int argc, char **argv);
