@@ -325,6 +325,39 @@ static void size_limit(struct vmsg__ctx *x, const struct vmsg_msg *m)
     vmsg__emit(x, r, 0, "msg_size: expected at most %u (bus maximum), got %u", max, m->msg_size);
 }
 
+/* A response no request of its device explains, while exactly one other
+ * device on the bus has such a request outstanding: the dev_num is wrong. */
+static bool resp_other_dev(struct vmsg__ctx *x, struct vmsg__dev *self)
+{
+    struct vmsg_check *c = x->c;
+    const struct vmsg_msg *m = x->m;
+    if (m->cls != VMSG_CLASS_TRANSPORT)
+        return false;
+    struct vmsg__dev *hit = NULL;
+    for (unsigned i = 0; i < c->nslots; i++) {
+        struct vmsg__dev *d = &c->devs[i];
+        if (!d->used || d == self || d->bus != x->bus)
+            continue;
+        const struct vmsg__fifo *q = &d->q[VMSG_CLASS_TRANSPORT][0];
+        for (unsigned k = 0; k < q->n; k++)
+            if (q->r[(q->head + k) % c->o.max_outstanding].msg_id == m->msg_id) {
+                if (hit)
+                    return false; /* ambiguous */
+                hit = d;
+                break;
+            }
+    }
+    if (!hit)
+        return false;
+    struct vmsg__req req;
+    struct vmsg__ctx y = *x;
+    y.d = hit;
+    vmsg__fifo_match(&y, &hit->q[VMSG_CLASS_TRANSPORT][0], m->msg_id, &req);
+    vmsg__emit(x, R_RESP_DEV_NUM, req.frame, "dev_num: expected %u (the %s request at frame %llu), got %u",
+               hit->dev_num, msg_name(m), (unsigned long long)req.frame, m->dev_num);
+    return true;
+}
+
 static void response(struct vmsg__ctx *x, struct vmsg__dev *d, unsigned rq)
 {
     const struct vmsg_msg *m = x->m;
@@ -343,6 +376,8 @@ static void response(struct vmsg__ctx *x, struct vmsg__dev *d, unsigned rq)
                    msg_name(m), (unsigned long long)d->bad_frame);
         return;
     }
+    if (resp_other_dev(x, d))
+        return;
     vmsg__emit(x, R_RESP_UNMATCHED, 0, "response: %s response with no %s request outstanding for dev %u",
                msg_name(m), msg_name(m), m->dev_num);
 }
@@ -419,7 +454,19 @@ void vmsg_check_finish(struct vmsg_check *c)
     if (c->finished)
         return;
     c->finished = true;
-    for (unsigned i = 0; i < c->nslots; i++)
-        if (c->devs[i].used)
-            vmsg__fifo_drain(c, &c->devs[i]);
+    for (unsigned i = 0; i < c->nslots; i++) {
+        struct vmsg__dev *d = &c->devs[i];
+        if (!d->used)
+            continue;
+        vmsg__fifo_drain(c, d);
+        if (d->unannounced) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "EVENT_CONFIG: expected one announcing generation %u (seen by GET_CONFIG at frame %llu), got none%s",
+                     d->unannounced_gen, (unsigned long long)d->unannounced_frame,
+                     c->o.complete ? "" : " (trace may be cut)");
+            vmsg__emit_raw(c, 0, "check.config-change-unannounced", "device.config-change.1", VMSG_CHECK_MUST,
+                           c->o.complete ? VMSG_CHECK_FAIL : VMSG_CHECK_INFO, d->bus, d->dev_num, d->unannounced_frame,
+                           msg);
+        }
+    }
 }

@@ -171,6 +171,11 @@ static void set_vqueue(struct vmsg__ctx *x)
         if (vmsg_has(m, addr[i]) && vmsg_get(m, addr[i]) == 0)
             vmsg__emit(x, R_SET_VQ_ADDR, 0, "%s: expected a valid area address for queue %u, got 0",
                        vmsg_fld_names[addr[i]], idx);
+    bool known;
+    bool rr = vmsg__feature(d, VMSG_FEATURE_RING_RESET, &known);
+    if (q && d->judged && known && rr && q->state == VQ_CONFIGURED)
+        vmsg__emit(x, R_VQ_REPROGRAM, 0, "index %u: expected RESET_VQUEUE before reprogramming a configured queue, got none",
+                   idx);
     if (q)
         q->state = VQ_PENDING;
 }
@@ -310,6 +315,11 @@ static void config_response(struct vmsg__ctx *x, const struct vmsg__req *req, bo
         not_above(x, req, "length", req->b, len);
         if (d->gen_known && older(g, d->gen))
             vmsg__emit(x, R_GET_CONFIG_GEN, 0, "generation: expected %u or newer (current), got %u", d->gen, g);
+        if (d->judged && d->driver_ok && d->gen_known && older(d->gen, g) && !d->unannounced) {
+            d->unannounced = true;
+            d->unannounced_gen = g;
+            d->unannounced_frame = x->frame;
+        }
         learn_gen(d, g, false);
         return;
     }
@@ -492,6 +502,8 @@ static void event_config(struct vmsg__ctx *x)
         if (d->gen_ring_n < VMSG__GENRING)
             d->gen_ring_n++;
     }
+    if (d->unannounced && !older(g, d->unannounced_gen))
+        d->unannounced = false;
     learn_gen(d, g, true);
     if (vmsg_has(m, VMSG_FLD_STATUS)) {
         if (d->status_known && !d->status_pending && ((s ^ d->status) & ~(uint32_t)ST_NR))

@@ -741,6 +741,30 @@ static uint64_t f_codec(struct trace *t, struct vmsg_check_opts *o)
     return f;
 }
 
+static uint64_t f_resp_dev_num(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    info(t, 1);
+    info(t, 2);
+    REQ(1, GET_DEVICE_STATUS, );
+    return RESP(2, GET_DEVICE_STATUS, F(STATUS, 0));
+}
+static uint64_t f_vq_reprogram(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    uint64_t f = vq_set_req(t, 1, 0, 64);
+    RESP(1, SET_VQUEUE, );
+    return f;
+}
+static uint64_t f_config_unannounced(struct trace *t, struct vmsg_check_opts *o)
+{
+    o->complete = true;
+    init_full(t, 1, 1);
+    get_config(t, 1, 2);
+    return 0;
+}
+
 #define FAIL_ VMSG_CHECK_FAIL
 #define WARN_ VMSG_CHECK_WARN
 #define INFO_ VMSG_CHECK_INFO
@@ -801,6 +825,9 @@ static const struct fault faults[] = {
     {"check.used-unconfigured", "device.finalize.2", FAIL_, f_used_unconfigured, NULL},
     {"check.ping-echo", "bus.ping.1", FAIL_, f_ping_echo, NULL},
     {"check.get-devices-window", "bus.get-devices.3", FAIL_, f_get_devices_window, NULL},
+    {"check.resp-dev-num", "device.header.3", FAIL_, f_resp_dev_num, NULL},
+    {"check.vq-reprogram", "driver.vq-setup.3", WARN_, f_vq_reprogram, NULL},
+    {"check.config-change-unannounced", "device.config-change.1", FAIL_, f_config_unannounced, NULL},
     {"wire.type-reserved", "driver.header.1", FAIL_, f_codec, NULL},
 };
 #define NFAULTS (sizeof faults / sizeof faults[0])

@@ -57,14 +57,11 @@ static void check_rules_cite_known_clauses(void **state)
         if (!known_clause(r[i].clause, strlen(r[i].clause)))
             fprintf(stderr, "%s cites unknown clause %s\n", r[i].id, r[i].clause);
         assert_true(known_clause(r[i].clause, strlen(r[i].clause)));
-        /* the space-separated further clauses too */
-        for (const char *p = r[i].also; *p;) {
-            size_t len = strcspn(p, " ");
-            if (!known_clause(p, len))
-                fprintf(stderr, "%s also cites unknown clause %.*s\n", r[i].id, (int)len, p);
-            assert_true(known_clause(p, len));
-            p += len;
-            p += *p == ' ';
+        /* the further clauses too */
+        for (const char *const *a = r[i].also; *a; a++) {
+            if (!known_clause(*a, strlen(*a)))
+                fprintf(stderr, "%s also cites unknown clause %s\n", r[i].id, *a);
+            assert_true(known_clause(*a, strlen(*a)));
         }
         assert_true(r[i].level <= VMSG_CHECK_MAY);
         assert_non_null(r[i].summary);

@@ -90,7 +90,7 @@ int vmsg_check_role_by_name(const char *name);         /* driver device bus all;
 struct vmsg_check_rule {
     const char *id;       /* "check.resp-order" */
     const char *clause;   /* the clause a finding cites */
-    const char *also;     /* further clauses the rule judges ("" if none), space-separated */
+    const char *also[4];  /* further clauses the rule judges, NULL-terminated */
     uint8_t level;        /* enum vmsg_check_level */
     const char *summary;  /* what it flags */
     const char *accepts;  /* allowed behaviour it deliberately does not flag */
