@@ -24,13 +24,15 @@ struct vmsg_check *vmsg_check_new(const struct vmsg_check_opts *o)
     c->o = *o;
     if (!c->o.max_devices)
         c->o.max_devices = 1024;
-    if (c->o.max_devices > 65536 * 4)
-        c->o.max_devices = 65536 * 4;
+    if (c->o.max_devices > 65536) /* about 2.5 KiB of state per device */
+        c->o.max_devices = 65536;
     if (!c->o.max_outstanding)
         c->o.max_outstanding = 32;
     if (c->o.max_outstanding > 256)
         c->o.max_outstanding = 256;
-    c->nslots = 2 * c->o.max_devices;
+    c->nslots = 64; /* a power of two, at least twice the devices */
+    while (c->nslots < 2 * c->o.max_devices)
+        c->nslots *= 2;
     c->devs = calloc(c->nslots, sizeof *c->devs);
     if (!c->devs) {
         free(c);
@@ -68,12 +70,16 @@ static void dev_init(struct vmsg__dev *d, uint16_t bus, uint16_t dev_num, bool j
 
 struct vmsg__dev *vmsg__dev_get(struct vmsg_check *c, uint16_t bus, uint16_t dev_num, uint64_t frame)
 {
+    struct vmsg__dev *last = c->last;
+    if (last && last->bus == bus && last->dev_num == dev_num)
+        return last;
     uint32_t key = (uint32_t)bus << 16 | dev_num;
-    unsigned i = (key * 2654435761u) % c->nslots;
-    for (unsigned probes = 0; probes < c->nslots; probes++, i = (i + 1) % c->nslots) {
+    unsigned mask = c->nslots - 1;
+    unsigned i = ((key * 2654435761u) >> 8) & mask;
+    for (unsigned probes = 0; probes < c->nslots; probes++, i = (i + 1) & mask) {
         struct vmsg__dev *d = &c->devs[i];
         if (d->used && d->bus == bus && d->dev_num == dev_num)
-            return d;
+            return c->last = d;
         if (d->used)
             continue;
         if (c->ndevs >= c->o.max_devices)
@@ -88,7 +94,7 @@ struct vmsg__dev *vmsg__dev_get(struct vmsg_check *c, uint16_t bus, uint16_t dev
         d->q[1][0].r = r + 2 * cap;
         d->q[1][1].r = r + 3 * cap;
         c->ndevs++;
-        return d;
+        return c->last = d;
     }
     if (!c->noted_dev_overflow) {
         c->noted_dev_overflow = true;

@@ -197,6 +197,7 @@ struct vmsg__dev {
     uint64_t offered_frame[VMSG__MAXBLK];
     uint32_t written[VMSG__MAXBLK];
     uint8_t written_known;  /* since the last reset */
+    bool features_written;  /* any SET_DRIVER_FEATURES since the last reset */
     bool features_read;     /* any GET_DEVICE_FEATURES answered */
     /* configuration generation */
     bool gen_known;
@@ -228,7 +229,8 @@ struct vmsg_check {
     struct vmsg_check_opts o;
     struct vmsg_check_counts counts;
     struct vmsg__dev *devs;     /* open-addressed table, 2 * max_devices slots */
-    unsigned nslots, ndevs;
+    unsigned nslots, ndevs;     /* nslots: a power of two */
+    struct vmsg__dev *last;     /* the device of the previous frame (traces come in bursts) */
     struct vmsg__req *pool;     /* every fifo's storage, allocated once */
     bool noted_unknown_dir;
     bool noted_dev_overflow;

@@ -63,6 +63,7 @@ void vmsg__dev_reset(struct vmsg__dev *d)
         q->state = VQ_UNSEEN;
     }
     d->written_known = 0;
+    d->features_written = false;
     d->fok_accepted = false;
     d->driver_ok = false;
     d->driver_ok_written = false;
@@ -112,6 +113,7 @@ static void set_features(struct vmsg__ctx *x)
     if (d->from_start && !d->features_read)
         vmsg__emit(x, R_FEATURES_UNREAD, 0,
                    "features: expected GET_DEVICE_FEATURES answered before SET_DRIVER_FEATURES, got none");
+    d->features_written = true;
     uint32_t bi = (uint32_t)vmsg_get(m, VMSG_FLD_BLOCK_INDEX), nb = (uint32_t)vmsg_get(m, VMSG_FLD_NUM_BLOCKS);
     uint32_t have;
     vmsg_get_bytes(m, VMSG_FLD_FEATURES, &have);
@@ -138,7 +140,7 @@ static void set_status(struct vmsg__ctx *x)
     d->status_pending++;
     if (s & ST_FOK && !(d->status & ST_FOK)) {
         info_first(x, "status FEATURES_OK");
-        if (d->judged && !d->written_known)
+        if (d->judged && !d->features_written)
             vmsg__emit(x, R_FEATURES_UNREAD, 0,
                        "status: FEATURES_OK written, expected SET_DRIVER_FEATURES since the reset, got none");
     }
