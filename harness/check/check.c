@@ -235,9 +235,9 @@ static unsigned sending_side(const struct vmsg_msg *m, unsigned kind, unsigned c
 {
     unsigned sender = m->def ? m->def->sender : VMSG_SENDER_ANY;
     if (sender == VMSG_SENDER_ANY || sender == VMSG_SENDER_BUS) {
-        if (dir == VMSG_DIR_TO_DEVICE)
+        if (dir == VMSG_DIR_DRV_TO_DEV)
             return 0;
-        if (dir == VMSG_DIR_TO_DRIVER)
+        if (dir == VMSG_DIR_DEV_TO_DRV)
             return 1;
         if (sender == VMSG_SENDER_BUS) /* bus events come from the device side */
             return 1;
@@ -291,7 +291,7 @@ static void bad_frame(struct vmsg__ctx *x, const struct vmsg_msg *m, enum vmsg_o
     bool have_header = len >= p->header;
     unsigned cls = have_header ? m->cls : VMSG_CLASS_TRANSPORT;
     bool resp = have_header && (m->type & 1);
-    unsigned side = x->dir == VMSG_DIR_TO_DRIVER ? 1 : x->dir == VMSG_DIR_TO_DEVICE ? 0 : (resp ? 1 : 0);
+    unsigned side = x->dir == VMSG_DIR_DEV_TO_DRV ? 1 : x->dir == VMSG_DIR_DRV_TO_DEV ? 0 : (resp ? 1 : 0);
     if (have_header && resp && p->event_bit && (m->msg_id & 0x40)) {
         vmsg__emit(x, R_RESP_EVENT, 0, "type: response bit set on event id 0x%02x (events are never answered)",
                    m->msg_id);
@@ -304,7 +304,7 @@ static void bad_frame(struct vmsg__ctx *x, const struct vmsg_msg *m, enum vmsg_o
         /* the answer was sent, even if it cannot be read: it closes its request */
         struct vmsg__dev *dv = vmsg__dev_get(x->c, x->bus, m->dev_num, x->frame);
         struct vmsg__req req;
-        unsigned rq = x->dir == VMSG_DIR_TO_DEVICE ? 1 : 0;
+        unsigned rq = x->dir == VMSG_DIR_DRV_TO_DEV ? 1 : 0;
         if (dv)
             vmsg__fifo_match(x, &dv->q[cls][rq], m->msg_id, &req);
         return;

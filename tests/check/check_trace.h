@@ -78,12 +78,12 @@ static inline uint64_t tr_put(struct trace *t, unsigned cls, unsigned mname, uns
     assert_true(n > 0);
     unsigned s = m.def->sender, dir;
     if (s == VMSG_SENDER_ANY) /* tests send PING from the driver side unless they say otherwise */
-        dir = kind == VMSG_KIND_RESPONSE ? VMSG_DIR_TO_DRIVER : VMSG_DIR_TO_DEVICE;
+        dir = kind == VMSG_KIND_RESPONSE ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV;
     else {
         bool from_driver = s == VMSG_SENDER_DRIVER;
         if (kind == VMSG_KIND_RESPONSE)
             from_driver = !from_driver;
-        dir = from_driver ? VMSG_DIR_TO_DEVICE : VMSG_DIR_TO_DRIVER;
+        dir = from_driver ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
     }
     return tr_raw(t, dir, b, n);
 }

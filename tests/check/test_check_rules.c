@@ -249,9 +249,9 @@ static void check_clean_notification_data(void **state)
     EVT(1, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0x80000011u));
     /* PING sent by the device side and answered by the driver side */
     uint64_t f = BREQ(PING, F(DATA, 7));
-    t->dir[f - 1] = VMSG_DIR_TO_DRIVER;
+    t->dir[f - 1] = VMSG_DIR_DEV_TO_DRV;
     f = BRESP(PING, F(DATA, 7));
-    t->dir[f - 1] = VMSG_DIR_TO_DEVICE;
+    t->dir[f - 1] = VMSG_DIR_DRV_TO_DEV;
     expect_clean(t, NULL);
     free(t);
 }
@@ -301,18 +301,18 @@ static uint64_t raw_hdr(struct trace *t, unsigned dir, uint8_t type, uint8_t id,
 static uint64_t f_malformed(struct trace *t, struct vmsg_check_opts *o)
 {
     (void)o;
-    return raw_hdr(t, VMSG_DIR_TO_DEVICE, 0x00, 0x30, 8);
+    return raw_hdr(t, VMSG_DIR_DRV_TO_DEV, 0x00, 0x30, 8);
 }
 static uint64_t f_malformed_dev(struct trace *t, struct vmsg_check_opts *o)
 {
     (void)o;
-    return raw_hdr(t, VMSG_DIR_TO_DRIVER, 0x01, 0x30, 8);
+    return raw_hdr(t, VMSG_DIR_DEV_TO_DRV, 0x01, 0x30, 8);
 }
 static uint64_t f_malformed_bus(struct trace *t, struct vmsg_check_opts *o)
 {
     (void)o;
     uint8_t b[8] = {0x02, 0x30, 0, 0, 0, 0, 8, 0};
-    return tr_raw(t, VMSG_DIR_TO_DEVICE, b, 8);
+    return tr_raw(t, VMSG_DIR_DRV_TO_DEV, b, 8);
 }
 static uint64_t truncate_last(struct trace *t, size_t keep)
 {
@@ -352,7 +352,7 @@ static uint64_t f_discard_bus(struct trace *t, struct vmsg_check_opts *o)
 {
     (void)o;
     uint8_t b[10] = {0x02, 0x02, 0, 0, 0, 0, 10, 0, 0, 0}; /* GET_DEVICES with 2 of 4 payload bytes */
-    tr_raw(t, VMSG_DIR_TO_DEVICE, b, sizeof b);
+    tr_raw(t, VMSG_DIR_DRV_TO_DEV, b, sizeof b);
     uint8_t bitmap[1] = {0};
     return BRESP(GET_DEVICES, F(OFFSET, 0) F(COUNT, 8) F(NEXT_OFFSET, 0) B(BITMAP, bitmap, 1));
 }
@@ -925,10 +925,10 @@ static void check_v0_header_only(void **state)
     struct trace *t = new_trace();
     t->profile = VMSG_PROFILE_V0;
     uint8_t b[40] = {0x01, 0x03, 1, 0}; /* an answer with no request: not judged in v0 */
-    tr_raw(t, VMSG_DIR_TO_DRIVER, b, 40);
+    tr_raw(t, VMSG_DIR_DEV_TO_DRV, b, 40);
     expect_clean(t, NULL);
     b[0] |= 0x10; /* reserved type bit: a header rule */
-    tr_raw(t, VMSG_DIR_TO_DRIVER, b, 40);
+    tr_raw(t, VMSG_DIR_DEV_TO_DRV, b, 40);
     struct found fd;
     tr_run(t, NULL, false, &fd);
     assert_int_equal(fd.n, 1);

@@ -23,8 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Direction codes are the capture header's (DESIGN.md 7). */
-enum vmsg_dir { VMSG_DIR_TO_DEVICE = 0, VMSG_DIR_TO_DRIVER = 1, VMSG_DIR_UNKNOWN = 2 };
+/* Directions are the capture header's: enum vmsg_cap_dir (VMSG_DIR_DRV_TO_DEV,
+ * VMSG_DIR_DEV_TO_DRV, VMSG_DIR_UNKNOWN). */
+#include <vmsg/capture.h>
 
 enum vmsg_check_level { VMSG_CHECK_MUST = 0, VMSG_CHECK_SHOULD = 1, VMSG_CHECK_MAY = 2 };
 enum vmsg_check_verdict { VMSG_CHECK_FAIL = 0, VMSG_CHECK_WARN = 1, VMSG_CHECK_INFO = 2 };
