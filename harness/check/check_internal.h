@@ -202,6 +202,8 @@ struct vmsg__dev {
     /* configuration generation */
     bool gen_known;
     uint32_t gen, gen_prev;
+    uint32_t drv_gen;       /* latest generation from GET_CONFIG or EVENT_CONFIG (what the clause names) */
+    bool drv_gen_known;
     bool gen_event_fresh;   /* last gen change came by EVENT_CONFIG, no driver message since */
     uint32_t gen_ring[VMSG__GENRING];
     uint64_t gen_ring_frame[VMSG__GENRING];

@@ -102,7 +102,7 @@ static void config_request(struct vmsg__ctx *x, bool set)
         return;
     uint32_t g = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
     /* a request that crossed the EVENT_CONFIG announcing d->gen may carry the previous one */
-    if (g != d->gen && !(d->gen_event_fresh && g == d->gen_prev))
+    if (g != d->gen && !(d->drv_gen_known && g == d->drv_gen) && !(d->gen_event_fresh && g == d->gen_prev))
         vmsg__emit(x, R_SET_CONFIG_GEN, 0, "generation: expected %u (latest seen), got %u", d->gen, g);
 }
 
@@ -323,6 +323,8 @@ static void config_response(struct vmsg__ctx *x, const struct vmsg__req *req, bo
             d->unannounced_frame = x->frame;
         }
         learn_gen(d, g, false);
+        d->drv_gen = g;
+        d->drv_gen_known = true;
         return;
     }
     if (len != 0 && len != req->b)
@@ -507,6 +509,8 @@ static void event_config(struct vmsg__ctx *x)
     if (d->unannounced && !older(g, d->unannounced_gen))
         d->unannounced = false;
     learn_gen(d, g, true);
+    d->drv_gen = g;
+    d->drv_gen_known = true;
     if (vmsg_has(m, VMSG_FLD_STATUS)) {
         if (d->status_known && !d->status_pending && ((s ^ d->status) & ~(uint32_t)ST_NR))
             vmsg__emit(x, R_EVENT_STATUS_INCONSISTENT, 0, "status: expected 0x%02x (as last reported), got 0x%02x",

@@ -196,6 +196,10 @@ static void check_clean_variants(void **state)
     get_config(t, 1, 0);
     REQ(1, SET_CONFIG, F(GENERATION, 0) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
     RESP(1, SET_CONFIG, F(GENERATION, 1) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    /* the driver keeps the generation of its last GET_CONFIG, not the SET_CONFIG answer's */
+    REQ(1, SET_CONFIG, F(GENERATION, 0) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 1) F(OFFSET, 0) F(LENGTH, 0));
+    get_config(t, 1, 1);
     /* fewer feature blocks and config bytes than asked */
     REQ(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 4));
     RESP(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2) B(FEATURES, offer_b, 8));
@@ -278,6 +282,40 @@ static void check_clean_mid_session(void **state)
     assert_string_equal(fd.f[0].rule, "check.io-before-driver-ok");
     assert_int_equal(fd.f[0].frame, bad);
     assert_string_equal(fd.f[1].rule, "check.vq-unconfigured");
+    free(t);
+}
+
+/* Garbage in: every frame of a full session mutated, cut and fed in every
+ * direction; the checker must neither crash (sanitizers) nor lose count. */
+static void check_mutated_frames_are_safe(void **state)
+{
+    (void)state;
+    struct trace *t = new_trace();
+    full_session(t);
+    uint32_t seed = 12345;
+    struct vmsg_check_opts o;
+    vmsg_check_opts_init(&o);
+    o.max_outstanding = 4;
+    o.max_devices = 8;
+    for (unsigned round = 0; round < 40; round++) {
+        struct vmsg_check *c = vmsg_check_new(&o);
+        assert_non_null(c);
+        for (size_t i = 0; i < t->n; i++) {
+            uint8_t b[320];
+            memcpy(b, t->buf[i], t->len[i]);
+            size_t len = t->len[i];
+            for (int k = 0; k < 3; k++) {
+                seed = seed * 1103515245u + 12345u;
+                b[(seed >> 8) % len] ^= (uint8_t)(seed >> 16);
+            }
+            if (round % 4 == 3)
+                len = (seed >> 4) % (len + 1);
+            vmsg_check_feed(c, i + 1, (unsigned)((i + round) % 4), 0, b, len, (uint16_t)(round % 3));
+        }
+        vmsg_check_finish(c);
+        assert_int_equal(vmsg_check_counts(c)->frames, t->n);
+        vmsg_check_free(c);
+    }
     free(t);
 }
 
@@ -968,6 +1006,7 @@ int main(void)
         cmocka_unit_test(check_role_and_strict),
         cmocka_unit_test(check_v0_header_only),
         cmocka_unit_test(check_device_cap),
+        cmocka_unit_test(check_mutated_frames_are_safe),
     };
     size_t nf = sizeof fixed / sizeof fixed[0];
     struct CMUnitTest *all = calloc(nf + NFAULTS, sizeof *all);
