@@ -1,15 +1,22 @@
 /* Bench section: passive checker throughput on an in-memory stream of v1
  * messages (1M, or 100k with quick), against a decode-only loop over the
- * same frames. Prints messages/second and the ratio; asserts nothing.
- * The capture-file comparison (libpcap read loop, tshark) comes with the
- * capture reader. Build standalone with -DVMSG_BENCH_CHECK_MAIN. */
-#define _POSIX_C_SOURCE 200809L
+ * same frames; then the same stream as a capture file: a bare libpcap read
+ * loop against capture reader + checker (DESIGN.md 9: >= 0.5x), with peak
+ * memory. Prints messages/second and ratios; asserts nothing. The tshark
+ * comparison needs the plugin and is left to the bench driver. Build
+ * standalone with -DVMSG_BENCH_CHECK_MAIN. */
+#define _DEFAULT_SOURCE /* clock_gettime, and the BSD types pcap.h uses */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <pcap/pcap.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <vmsg/capture.h>
 #include <vmsg/check.h>
 #include <vmsg/wire.h>
 
@@ -45,7 +52,7 @@ static int put(struct stream *s, unsigned mname, unsigned kind, unsigned dev, ..
         from_driver = !from_driver;
     s->off[s->n] = (uint32_t)s->used;
     s->len[s->n] = (uint16_t)len;
-    s->dir[s->n] = from_driver ? VMSG_DIR_TO_DEVICE : VMSG_DIR_TO_DRIVER;
+    s->dir[s->n] = from_driver ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
     s->used += len;
     s->n++;
     return 0;
@@ -158,11 +165,69 @@ int vmsg__bench_check(int quick)
     double t_chk = now() - t0;
     vmsg_check_free(c);
 
+    /* the same stream as a capture file */
+    char path[256];
+    const char *td = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/vmsg-bench-check-%ld.pcap", td && *td ? td : "/tmp", (long)getpid());
+    char err[512];
+    struct vmsg_cap_writer *w = vmsg_cap_writer_open(path, NULL, err, sizeof err);
+    if (!w)
+        goto out;
+    for (size_t i = 0; i < s.n; i++) {
+        struct vmsg_cap_ts ts = {1700000000 + (int64_t)(i / 1000000), (uint32_t)(i % 1000000)};
+        struct vmsg_cap_meta meta = {s.dir[i], 0, VMSG_BUS_LOOPBACK, 0, 0};
+        if (!vmsg_cap_write(w, &ts, &meta, s.buf + s.off[i], s.len[i])) {
+            vmsg_cap_writer_abort(w);
+            goto out;
+        }
+    }
+    if (!vmsg_cap_writer_close(w, err, sizeof err))
+        goto out;
+    char perr[PCAP_ERRBUF_SIZE];
+    t0 = now();
+    pcap_t *pc = pcap_open_offline(path, perr);
+    size_t nrec = 0, bytes = 0;
+    struct pcap_pkthdr *ph;
+    const u_char *pd;
+    while (pc && pcap_next_ex(pc, &ph, &pd) == 1) {
+        nrec++;
+        bytes += ph->caplen;
+    }
+    if (pc)
+        pcap_close(pc);
+    double t_pcap = now() - t0;
+
+    uint64_t cfind = 0;
+    o.user = &cfind;
+    t0 = now();
+    struct vmsg_cap_reader *r = vmsg_cap_reader_open(path, 0, err, sizeof err);
+    c = r ? vmsg_check_new(&o) : NULL;
+    struct vmsg_cap_rec rec;
+    size_t nchk = 0;
+    while (c && vmsg_cap_next(r, &rec) == 1) {
+        vmsg_check_feed(c, rec.frame, rec.meta.direction, 0, rec.msg, rec.caplen, rec.meta.bus_instance);
+        nchk++;
+    }
+    if (c) {
+        vmsg_check_finish(c);
+        vmsg_check_free(c);
+    }
+    if (r)
+        vmsg_cap_reader_close(r);
+    double t_file = now() - t0;
+    unlink(path);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+
     printf("check: %zu v1 messages, %d devices, %llu findings (%zu decoded clean)\n", s.n, NDEV,
            (unsigned long long)findings, ok);
     printf("check: decode only   %.0f msg/s\n", s.n / t_dec);
     printf("check: full checker  %.0f msg/s  (%.2fx the decode-only loop)\n", s.n / t_chk, t_dec / t_chk);
-    rc = findings ? 1 : 0;
+    printf("check: capture file  libpcap read loop %.0f rec/s (%zu records, %zu bytes)\n", nrec / t_pcap, nrec, bytes);
+    printf("check: capture file  reader + checker  %.0f msg/s  (%.2fx the libpcap loop; target >= 0.50x), %llu findings\n",
+           nchk / t_file, t_pcap / t_file, (unsigned long long)cfind);
+    printf("check: peak RSS of the whole bench %ld KiB (includes the in-memory stream)\n", ru.ru_maxrss);
+    rc = findings || cfind ? 1 : 0;
 out:
     free(s.buf);
     free(s.off);
