@@ -428,7 +428,9 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
     if (kind == VMSG_KIND_REQUEST) {
         unsigned rq = x.side;
         if (m.cls == VMSG_CLASS_TRANSPORT && x.side == 0) {
-            if (dv->removed)
+            /* a status write of 0 releases the device: cleanup, not new work */
+            bool cleanup = m.def && m.def->mname == VMSG_M_SET_DEVICE_STATUS && vmsg_get(&m, VMSG_FLD_STATUS) == 0;
+            if (dv->removed && !cleanup)
                 vmsg__emit(&x, R_AFTER_REMOVED, dv->removed_frame,
                            "%s request: expected no new work for dev %u (removed by EVENT_DEVICE at frame %llu)",
                            msg_name(&m), m.dev_num, (unsigned long long)dv->removed_frame);

@@ -87,7 +87,8 @@
     X(GET_CONFIG_RANGE, "check.get-config-range", "driver.get-config.1", ALSO("driver.config.1", "driver.device-info.2"), MUST, \
       "GET_CONFIG offset+length beyond config_size", "-") \
     X(AFTER_REMOVED, "check.after-removed", "driver.device-removed.1", NOALSO, MUST, \
-      "driver starts new work on a device after EVENT_DEVICE REMOVED", "answers to requests already in flight") \
+      "driver starts new work on a device after EVENT_DEVICE REMOVED", \
+      "answers to requests already in flight; a status write of 0 (release)") \
     X(SET_CONFIG_STALE, "check.set-config-stale", "device.set-config.1", ALSO("device.config-gen.3", "device.config.1"), MUST, \
       "SET_CONFIG with a stale generation answered with length != 0", "echoed data or not; generation bump or not") \
     X(GET_CONFIG_GEN, "check.get-config-gen", "device.get-config.1", ALSO("device.config.2"), MUST, \

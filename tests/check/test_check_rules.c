@@ -220,6 +220,14 @@ static void check_clean_variants(void **state)
     RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL | VMSG_STATUS_DEVICE_NEEDS_RESET));
     /* the driver resets after DEVICE_NEEDS_RESET */
     status(t, 1, 0, 0);
+    /* device 2 goes away: answers in flight still come, the driver releases it with a reset */
+    REQ(2, GET_DEVICE_STATUS, );
+    BEVT(EVENT_DEVICE, F(DEVICE_NUMBER, 2) F(BUS_STATE, VMSG_BUS_STATE_REMOVED));
+    RESP(2, GET_DEVICE_STATUS, F(STATUS, 0));
+    status(t, 2, 0, 0);
+    /* and comes back: a new device behind the number, judged afresh */
+    BEVT(EVENT_DEVICE, F(DEVICE_NUMBER, 2) F(BUS_STATE, VMSG_BUS_STATE_READY));
+    info(t, 2);
     /* a request still in flight when the trace is cut: INFO only */
     REQ(1, GET_DEVICE_STATUS, );
     struct found fd;
