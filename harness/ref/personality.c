@@ -107,7 +107,7 @@ static bool get_features(struct ld *l, vmsg__ynode *n, const char *key, uint32_t
         return fail(l, n, "%s: expected a list of feature names or bit numbers", key);
     memset(words, 0, VMSG_PERS_FEATURE_WORDS * sizeof *words);
     for (size_t i = 0; i < vmsg__yaml_len(n); i++) {
-        unsigned bit;
+        unsigned bit = 0;
         if (!get_feature(l, vmsg__yaml_item(&l->y, n, i), &bit))
             return false;
         set_bit(words, bit);
