@@ -362,7 +362,8 @@ int vmsg_cmd_check(int argc, char **argv)
     const struct vmsg_check_counts *cn = vmsg_check_counts(chk);
     status = cn->fail ? 1 : 0; /* strict already made WARN into FAIL */
     if (!o.json) {
-        qsort(x.cc, x.ncc, sizeof *x.cc, cmp_cc);
+        if (x.ncc)
+            qsort(x.cc, x.ncc, sizeof *x.cc, cmp_cc);
         if (x.ncc)
             printf("\nfindings per clause:\n");
         for (size_t i = 0; i < x.ncc; i++)
