@@ -1,7 +1,6 @@
 /* `vmsg check` as a process: captures written with the capture writer, the
  * command run on them, exit code and output lines asserted. argv[1]: the vmsg
  * binary. */
-#define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <sys/wait.h>
 

@@ -3,7 +3,6 @@
  * summary per clause; --format json: the results schema (DESIGN.md 7b).
  * Exit 0 no findings, 1 findings (FAIL, or WARN with --strict), 2 bad
  * input (the message names file and frame). */
-#define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
