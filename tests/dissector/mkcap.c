@@ -37,7 +37,10 @@ struct cap {
 static int cap_open(struct cap *c, const char *dir, const char *name, int linktype)
 {
     static char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (dir)
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+    else
+        snprintf(path, sizeof path, "%s", name);
     c->pd = pcap_open_dead(linktype, 65535);
     c->d = c->pd ? pcap_dump_open(c->pd, path) : NULL;
     if (!c->d) {
@@ -408,7 +411,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "mkcap: --bench: expected a message count, got '%s'\n", argv[2]);
             return 2;
         }
-        if (cap_open(&c, ".", argv[3], LINKTYPE_UPPER_PDU))
+        if (cap_open(&c, NULL, argv[3], LINKTYPE_UPPER_PDU))
             return 3;
         write_bench(&c, n);
         cap_close(&c);
