@@ -7,7 +7,8 @@
  *                           schema defines for it; one per FF-A generation;
  *                           errors.pcap (one frame per expert item, each with
  *                           its positive twin in v1.pcap); bare.pcap (PROTO
- *                           name virtio-msg, no capture header); user0.pcap.
+ *                           name virtio-msg, no capture header); user0.pcap;
+ *                           tcp.pcap (msg_size reassembly), udp.pcap (heuristic).
  *   mkcap --bench N FILE    N messages (request/response pairs) for
  *                           throughput measurements.
  *
@@ -378,6 +379,87 @@ static int write_user0(struct cap *c)
     return 0;
 }
 
+/* ---- messages over TCP and UDP (Ethernet, IPv4; checksums left 0) ------ */
+
+static void put_be32(uint8_t *b, uint32_t v)
+{
+    put_be16(b, v >> 16);
+    put_be16(b + 2, v & 0xffff);
+}
+
+/* One Ethernet/IPv4/TCP-or-UDP frame from host a (10.0.0.a) port pa to host
+ * b port pb; seq is the TCP sequence number (ignored for UDP). */
+static void ip_frame(struct cap *c, int tcp, unsigned a, unsigned pa, unsigned b, unsigned pb, uint32_t seq,
+                     const uint8_t *data, size_t len)
+{
+    uint8_t f[2048];
+    size_t l4 = tcp ? 20 : 8, at = 0;
+    memset(f, 0, 14 + 20 + l4);
+    f[5] = (uint8_t)b;
+    f[11] = (uint8_t)a;
+    put_be16(f + 12, 0x0800);
+    at = 14;
+    f[at] = 0x45;
+    put_be16(f + at + 2, (unsigned)(20 + l4 + len));
+    put_be16(f + at + 6, 0x4000);
+    f[at + 8] = 64;
+    f[at + 9] = tcp ? 6 : 17;
+    f[at + 12] = 10, f[at + 15] = (uint8_t)a;
+    f[at + 16] = 10, f[at + 19] = (uint8_t)b;
+    at += 20;
+    put_be16(f + at, pa);
+    put_be16(f + at + 2, pb);
+    if (tcp) {
+        put_be32(f + at + 4, seq);
+        put_be32(f + at + 8, 1);
+        f[at + 12] = 0x50;
+        f[at + 13] = 0x18; /* PSH ACK */
+        put_be16(f + at + 14, 65535);
+    } else {
+        put_be16(f + at + 4, (unsigned)(8 + len));
+    }
+    at += l4;
+    memcpy(f + at, data, len);
+    at += len;
+    struct pcap_pkthdr ph;
+    c->usec += 1000;
+    ph.ts.tv_sec = (time_t)(c->usec / 1000000);
+    ph.ts.tv_usec = (suseconds_t)(c->usec % 1000000);
+    ph.caplen = ph.len = (bpf_u_int32)at;
+    pcap_dump((u_char *)c->d, &ph, f);
+    c->frame++;
+}
+
+/* TCP port 5555 (no default port: tests set -o virtio-msg.tcp.port:5555):
+ * two requests split across segments, both responses in one segment. */
+static int write_tcp(struct cap *c)
+{
+    uint8_t req[256], resp[256];
+    size_t n1 = mk(VMSG_M_GET_CONFIG, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST, 1, 1, req, sizeof req);
+    size_t n2 = mk(VMSG_M_SET_DEVICE_STATUS, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST, 1, 2, req + n1, sizeof req - n1);
+    size_t m1 = mk(VMSG_M_GET_CONFIG, VMSG_CLASS_TRANSPORT, VMSG_KIND_RESPONSE, 1, 1, resp, sizeof resp);
+    size_t m2 = mk(VMSG_M_SET_DEVICE_STATUS, VMSG_CLASS_TRANSPORT, VMSG_KIND_RESPONSE, 1, 2, resp + m1, sizeof resp - m1);
+    size_t cut = n1 + 5;
+    ip_frame(c, 1, 1, 40000, 2, 5555, 1, req, cut);
+    ip_frame(c, 1, 1, 40000, 2, 5555, (uint32_t)(1 + cut), req + cut, n1 + n2 - cut);
+    ip_frame(c, 1, 2, 5555, 1, 40000, 1, resp, m1 + m2);
+    return 0;
+}
+
+/* UDP on ports nobody claims: the heuristic must take the two messages and
+ * leave the datagram that only looks similar (type byte 0x55). */
+static int write_udp(struct cap *c)
+{
+    uint8_t b[256];
+    size_t n = mk(VMSG_M_GET_DEVICE_STATUS, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST, 3, 7, b, sizeof b);
+    ip_frame(c, 0, 1, 40001, 2, 40002, 0, b, n);
+    n = mk(VMSG_M_GET_DEVICE_STATUS, VMSG_CLASS_TRANSPORT, VMSG_KIND_RESPONSE, 3, 7, b, sizeof b);
+    ip_frame(c, 0, 2, 40002, 1, 40001, 0, b, n);
+    b[0] = 0x55;
+    ip_frame(c, 0, 1, 40001, 2, 40002, 0, b, n);
+    return 0;
+}
+
 /* N messages of a typical mix: GET_CONFIG / SET_DEVICE_STATUS pairs and
  * EVENT_USED, over 4 devices. */
 static int write_bench(struct cap *c, unsigned long n)
@@ -449,6 +531,14 @@ int main(int argc, char **argv)
     if (cap_open(&c, dir, "bare.pcap", LINKTYPE_UPPER_PDU))
         return 3;
     write_bare(&c);
+    cap_close(&c);
+    if (cap_open(&c, dir, "tcp.pcap", 1))
+        return 3;
+    write_tcp(&c);
+    cap_close(&c);
+    if (cap_open(&c, dir, "udp.pcap", 1))
+        return 3;
+    write_udp(&c);
     cap_close(&c);
     if (cap_open(&c, dir, "user0.pcap", LINKTYPE_USER0))
         return 3;

@@ -32,10 +32,11 @@ ts() {
     $asuser env HOME=/nonexistent TZ=UTC LC_ALL=C WIRESHARK_PLUGIN_DIR="$base" tshark "$@"
 }
 "$mkcap" "$work/caps" || { echo "FAIL: mkcap"; exit 3; }
-caps="v1 v1-noresv rfc2 v0 v2-draft ffa-b ffa-c ffa-d ffa-e errors bare user0"
+caps="v1 v1-noresv rfc2 v0 v2-draft ffa-b ffa-c ffa-d ffa-e errors bare user0 tcp udp"
 opts_for() {
     case $1 in
     ffa-*) echo "-o virtio-msg.binding:$1" ;;
+    tcp) echo "-o virtio-msg.tcp.port:5555" ;;
     *) echo "" ;;
     esac
 }
@@ -119,7 +120,7 @@ fuzz)
     # the message take the mutations.
     set --
     for c in $caps; do
-        case $c in bare | user0) ;; *) set -- "$@" "$work/caps/$c.pcap" ;; esac
+        case $c in bare | user0 | tcp | udp) ;; *) set -- "$@" "$work/caps/$c.pcap" ;; esac
     done
     n=$#
     set --
@@ -127,7 +128,7 @@ fuzz)
     while [ $i -lt 1000 ]; do
         k=0
         for c in $caps; do
-            case $c in bare | user0) continue ;; esac
+            case $c in bare | user0 | tcp | udp) continue ;; esac
             [ $k = $((i % n)) ] && set -- "$@" "$work/caps/$c.pcap"
             k=$((k + 1))
         done
@@ -159,7 +160,7 @@ valgrind)
     command -v valgrind >/dev/null 2>&1 || { echo "SKIP: valgrind not installed"; exit 77; }
     set --
     for c in $caps; do
-        [ "$c" = user0 ] || set -- "$@" "$work/caps/$c.pcap"
+        case $c in user0 | tcp | udp) ;; *) set -- "$@" "$work/caps/$c.pcap" ;; esac
     done
     mergecap -F pcap -a -w "$work/all.pcap" "$@" || exit 3
     chmod a+r "$work/all.pcap"
