@@ -345,7 +345,9 @@ static int write_errors(struct cap *c)
     struct rec rs = r;
     rs.hdr_len = 4;
     cap_write(c, &rs, b, 0);
-    /* 22: unknown capture header version, harness-injected message */
+    /* 22: full capture header, no message bytes at all */
+    cap_write(c, &r, b, 0);
+    /* 23: unknown capture header version, harness-injected message */
     struct rec rv = r;
     rv.version = 2;
     rv.flags = 0x1;
