@@ -23,6 +23,7 @@ struct loader {
     int nerr;
 };
 
+__attribute__((format(printf, 3, 4)))
 static void report(struct loader *L, const vmsg__ynode *n, const char *fmt, ...)
 {
     char where[320], msg[1024], line[1400];

@@ -116,7 +116,7 @@ static bool followed_by(const char *s, size_t pos, const char *w)
 
 size_t vmsg__clause_keywords(const char *s, enum vmsg_level *out, size_t cap)
 {
-    size_t found = 0, pos = 0, st, n;
+    size_t found = 0, pos = 0, st = 0, n;
     while ((n = next_word(s, &pos, &st)) > 0) {
         enum vmsg_level l = VMSG_LEVEL_MAY;
         bool hit = true;

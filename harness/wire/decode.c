@@ -9,6 +9,7 @@
 
 #include "wire_internal.h"
 
+__attribute__((format(printf, 5, 6)))
 static void issue(struct vmsg_diag *d, const char *rule, const char *clause, const char *field,
                   const char *fmt, ...)
 {
@@ -28,6 +29,7 @@ static void issue(struct vmsg_diag *d, const char *rule, const char *clause, con
     va_end(ap);
 }
 
+__attribute__((format(printf, 3, 4)))
 static enum vmsg_outcome fail(struct vmsg_diag *d, enum vmsg_outcome o, const char *fmt, ...)
 {
     if (d) {
@@ -204,6 +206,7 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
     m->def = NULL;
     m->impl_defined = false;
     m->msg_size_override = false;
+    m->token_override = false;
     m->payload = NULL;
     m->payload_len = 0;
     m->frame_len = 0;

@@ -12,6 +12,7 @@ struct sbuf {
     size_t cap, len;
 };
 
+__attribute__((format(printf, 2, 3)))
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
     if (b->len >= b->cap)

@@ -74,6 +74,7 @@ struct gen {
     int errors;
 };
 
+__attribute__((format(printf, 3, 4)))
 static void err(struct gen *g, vmsg__ynode *n, const char *fmt, ...)
 {
     char where[300];

@@ -69,6 +69,7 @@ struct vmsg_msg {
     uint8_t kind;         /* enum vmsg_kind */
     bool impl_defined;    /* id in the implementation-defined range, no layout known */
     bool msg_size_override; /* encoder: write msg_size as given (fault injection) */
+    bool token_override;  /* harness: send the token as given, even 0 (no auto-numbering) */
     const struct vmsg_msgdef *def;
     const uint8_t *payload;
     uint32_t payload_len; /* from msg_size (or the fixed size), header excluded */

@@ -1,0 +1,274 @@
+/* What a case body can do: talk to the IUT, keep evidence, state verdicts.
+ * The context lives in the case's own process (see runner.c). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vmsg/catalog.h>
+
+#include "engine_internal.h"
+
+const struct vmsg_link *vmsg_case_link(const struct vmsg_case *c) { return &c->o->link; }
+
+uint32_t vmsg_case_rand(struct vmsg_case *c)
+{
+    /* xorshift64*: deterministic per case from --seed and the case id */
+    uint64_t x = c->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+const char *vmsg_case_ics(const struct vmsg_case *c, const char *key)
+{
+    for (const char *const *p = c->o->ics; p && p[0] && p[1]; p += 2)
+        if (!strcmp(p[0], key))
+            return p[1];
+    return NULL;
+}
+
+unsigned vmsg_case_reply_timeout(const struct vmsg_case *c) { return c->reply_timeout_ms; }
+
+static void record_frame(struct vmsg_case *c, uint8_t dir, const uint8_t *frame, size_t len)
+{
+    struct vmsg_case_result *r = c->r;
+    struct vmsg_frame_rec fr;
+    memset(&fr, 0, sizeof fr);
+    fr.dir = dir;
+    fr.full_len = (uint32_t)len;
+    fr.len = (uint16_t)(len < sizeof fr.bytes ? len : sizeof fr.bytes);
+    memcpy(fr.bytes, frame, fr.len);
+    if (r->nframes < VMSG_EVIDENCE_MAX_FRAMES) {
+        r->frames[r->nframes++] = fr;
+        c->last_frame = (int)r->nframes - 1;
+    } else {
+        r->frames_dropped++;
+        c->last_frame = -1;
+    }
+    vmsg__case_stream_frame(c, &fr);
+}
+
+void vmsg_case_mark_frame(struct vmsg_case *c)
+{
+    if (c->last_frame >= 0) {
+        c->r->frames[c->last_frame].marked = true;
+        vmsg__case_stream_mark(c, c->last_frame);
+    }
+}
+
+static void set_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
+                        const char *observed)
+{
+    struct vmsg_case_result *r = c->r;
+    if (v <= r->verdict)
+        return; /* the worst verdict wins; among equals, the first statement stays */
+    r->verdict = v;
+    snprintf(r->clause, sizeof r->clause, "%s", clause ? clause : "");
+    snprintf(r->expected, sizeof r->expected, "%s", expected ? expected : "");
+    snprintf(r->observed, sizeof r->observed, "%s", observed ? observed : "");
+}
+
+void vmsg_case_fail(struct vmsg_case *c, const char *clause, const char *expected, const char *fmt, ...)
+{
+    char obs[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(obs, sizeof obs, fmt, ap);
+    va_end(ap);
+    set_verdict(c, VMSG_FAIL, clause, expected, obs);
+}
+
+void vmsg_case_warn(struct vmsg_case *c, const char *clause, const char *expected, const char *fmt, ...)
+{
+    char obs[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(obs, sizeof obs, fmt, ap);
+    va_end(ap);
+    set_verdict(c, VMSG_WARN, clause, expected, obs);
+}
+
+void vmsg_case_info(struct vmsg_case *c, const char *clause, const char *fmt, ...)
+{
+    char obs[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(obs, sizeof obs, fmt, ap);
+    va_end(ap);
+    set_verdict(c, VMSG_INFO, clause, "", obs);
+}
+
+void vmsg_case_na(struct vmsg_case *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->r->reason, sizeof c->r->reason, fmt, ap);
+    va_end(ap);
+    set_verdict(c, VMSG_NA, "", "", "");
+}
+
+void vmsg_case_error(struct vmsg_case *c, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(c->r->reason, sizeof c->r->reason, "%s", msg);
+    set_verdict(c, VMSG_ERROR, "", "", msg);
+}
+
+_Noreturn void vmsg_case_abort(struct vmsg_case *c) { longjmp(c->jb, 1); }
+
+static _Noreturn void transport_error(struct vmsg_case *c, enum vmsg_io io, const char *what, const char *err)
+{
+    vmsg_case_error(c, "%s: %s%s%s", what, io == VMSG_IO_CLOSED ? "the IUT closed the connection" : "transport error",
+                    err[0] ? ": " : "", err);
+    vmsg_case_abort(c);
+}
+
+bool vmsg_case_send(struct vmsg_case *c, const uint8_t *frame, size_t len)
+{
+    char err[200] = "";
+    record_frame(c, 0, frame, len);
+    enum vmsg_io io = c->o->iut->send(c->conn, frame, len, err, sizeof err);
+    if (io != VMSG_IO_OK)
+        transport_error(c, io, "send", err);
+    return true;
+}
+
+bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m)
+{
+    uint8_t buf[65536];
+    const struct vmsg_profile_def *p = vmsg_profile(m->profile);
+    if (p && p->token && m->kind != VMSG_KIND_RESPONSE && m->token == 0 && !m->token_override)
+        m->token = ++c->token; /* no bus in between: the harness keeps tokens unique */
+    size_t n = vmsg_encode(m, buf, sizeof buf);
+    if (!n) {
+        vmsg_case_error(c, "harness: cannot encode %s", m->def ? m->def->name : "message");
+        vmsg_case_abort(c);
+    }
+    return vmsg_case_send(c, buf, n);
+}
+
+static bool queue_push(struct vmsg_case *c, const uint8_t *frame, size_t len)
+{
+    if (c->nqueued >= VMSG__CASE_QUEUE || len > sizeof c->queue[0].bytes)
+        return false;
+    struct vmsg__qframe *q = &c->queue[(c->qhead + c->nqueued) % VMSG__CASE_QUEUE];
+    memcpy(q->bytes, frame, len);
+    q->len = len;
+    c->nqueued++;
+    return true;
+}
+
+bool vmsg_case_pop_event(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len)
+{
+    if (!c->nqueued)
+        return false;
+    struct vmsg__qframe *q = &c->queue[c->qhead];
+    c->qhead = (c->qhead + 1) % VMSG__CASE_QUEUE;
+    c->nqueued--;
+    size_t n = q->len < cap ? q->len : cap;
+    memcpy(buf, q->bytes, n);
+    *len = n;
+    return true;
+}
+
+/* Every frame the IUT sends is judged by the codec, whatever the case is
+ * about: a non-conformance is stated against its own clause, at the level the
+ * catalog gives that clause (MUST -> FAIL, SHOULD -> WARN, MAY -> INFO). The
+ * bus suite judges relayed frames itself (a bus forwards what it is given). */
+static void judge_frame(struct vmsg_case *c, size_t len, const struct vmsg_diag *d)
+{
+    static const char *limits[] = {"device.limits.1", "driver.limits.1"};
+    static const char *header[] = {"device.header.2", "driver.header.2"};
+    unsigned role = c->def->role;
+    if (role > VMSG_IUT_DRIVER)
+        return;
+    if (c->o->link.max_msg_size && len > c->o->link.max_msg_size) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, limits[role], "at most the bus maximum", "a %zu-byte message (maximum %u)", len,
+                       c->o->link.max_msg_size);
+    }
+    if (d->outcome == VMSG_TRUNCATED || d->outcome == VMSG_MALFORMED) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, header[role], "a well-formed message", "%s: %s", vmsg_outcome_name(d->outcome), d->problem);
+        return;
+    }
+    for (unsigned i = 0; i < d->nissues; i++) {
+        const struct vmsg_issue *is = &d->issues[i];
+        const struct vmsg_clause *cl = vmsg_clause_find(is->clause);
+        enum vmsg_level lv = cl ? vmsg_clause_strength(cl) : VMSG_LEVEL_MUST;
+        vmsg_case_mark_frame(c);
+        if (lv == VMSG_LEVEL_MAY)
+            vmsg_case_info(c, is->clause, "%s: %s", is->field ? is->field : "-", is->text);
+        else if (lv == VMSG_LEVEL_SHOULD || lv == VMSG_LEVEL_SHOULD_NOT)
+            vmsg_case_warn(c, is->clause, "conformant header and payload", "%s: %s", is->field ? is->field : "-",
+                           is->text);
+        else
+            vmsg_case_fail(c, is->clause, "conformant header and payload", "%s: %s", is->field ? is->field : "-",
+                           is->text);
+    }
+}
+
+enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
+                            struct vmsg_msg *m, struct vmsg_diag *diag)
+{
+    char err[200] = "";
+    enum vmsg_io io = c->o->iut->recv(c->conn, buf, cap, len, timeout_ms, err, sizeof err);
+    if (io == VMSG_IO_TIMEOUT)
+        return io;
+    if (io != VMSG_IO_OK)
+        transport_error(c, io, "receive", err);
+    record_frame(c, 1, buf, *len);
+    struct vmsg_msg local_m;
+    struct vmsg_diag local_d;
+    if (!m)
+        m = &local_m;
+    if (!diag)
+        diag = &local_d;
+    vmsg_decode(c->o->link.profile, c->o->link.binding, buf, *len, m, diag);
+    judge_frame(c, *len, diag);
+    return io;
+}
+
+bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, size_t cap, struct vmsg_msg *resp,
+                       const char *clause)
+{
+    vmsg_case_send_msg(c, req);
+    uint8_t cls = req->cls, id = req->msg_id;
+    uint64_t deadline = vmsg__now_ms() + c->reply_timeout_ms;
+    for (;;) {
+        uint64_t now = vmsg__now_ms();
+        unsigned left = now >= deadline ? 0 : (unsigned)(deadline - now);
+        size_t len = 0;
+        struct vmsg_diag d;
+        if (left == 0 || vmsg_case_recv(c, buf, cap, &len, left, resp, &d) == VMSG_IO_TIMEOUT) {
+            vmsg_case_fail(c, clause, "a response", "no %s response within %u ms",
+                           req->def ? req->def->name : "", c->reply_timeout_ms);
+            return false;
+        }
+        if (d.outcome != VMSG_TRUNCATED && d.outcome != VMSG_MALFORMED && resp->kind == VMSG_KIND_RESPONSE &&
+            resp->cls == cls && resp->msg_id == id)
+            return true;
+        queue_push(c, buf, len); /* an event or something else: the case may look at it */
+    }
+}
+
+bool vmsg_case_expect_silence(struct vmsg_case *c, unsigned timeout_ms, const char *clause, const char *why)
+{
+    uint8_t buf[65536];
+    size_t len = 0;
+    struct vmsg_msg m;
+    if (vmsg_case_recv(c, buf, sizeof buf, &len, timeout_ms, &m, NULL) == VMSG_IO_TIMEOUT)
+        return true;
+    char s[200];
+    vmsg_summary(&m, s, sizeof s);
+    vmsg_case_mark_frame(c);
+    vmsg_case_fail(c, clause, why, "got %s", s);
+    return false;
+}

@@ -1,0 +1,37 @@
+/* Internal state of a running case (engine only). */
+#ifndef VMSG_ENGINE_INTERNAL_H
+#define VMSG_ENGINE_INTERNAL_H
+
+#include <setjmp.h>
+
+#include <vmsg/engine.h>
+
+#define VMSG__CASE_QUEUE 32
+
+struct vmsg__qframe {
+    size_t len;
+    uint8_t bytes[512];
+};
+
+struct vmsg_case {
+    const struct vmsg_case_def *def;
+    const struct vmsg_run_opts *o;
+    struct vmsg_case_result *r;
+    void *conn;
+    jmp_buf jb;
+    uint64_t rng;
+    uint16_t token;
+    unsigned reply_timeout_ms;
+    int last_frame;          /* index in r->frames of the last frame, -1 if dropped */
+    int stream_fd;           /* pipe to the runner (isolated cases), -1 otherwise */
+    unsigned qhead, nqueued;
+    struct vmsg__qframe queue[VMSG__CASE_QUEUE];
+};
+
+uint64_t vmsg__now_ms(void);
+/* Isolated cases stream their frames to the runner as they happen, so that a
+ * case killed by its time box still leaves its evidence. */
+void vmsg__case_stream_frame(struct vmsg_case *c, const struct vmsg_frame_rec *fr);
+void vmsg__case_stream_mark(struct vmsg_case *c, int index);
+
+#endif

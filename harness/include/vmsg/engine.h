@@ -1,0 +1,199 @@
+/* The case runner: a registry of conformance cases, selection, isolation of
+ * each case in its own process with a time box, expectations (XFAIL/XPASS),
+ * and the context a case uses to talk to the implementation under test.
+ *
+ * A case is a function. It talks to the IUT through its context, records the
+ * exchange as evidence, and states at most one verdict per check it makes;
+ * the runner keeps the worst. Everything a case can do goes through
+ * vmsg_case_* calls, so the same case body runs against every transport. */
+#ifndef VMSG_ENGINE_H
+#define VMSG_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vmsg/wire.h>
+
+enum vmsg_verdict {
+    VMSG_PASS = 0,
+    VMSG_INFO,   /* a MAY behaviour observed */
+    VMSG_NA,     /* precondition not offered by the IUT */
+    VMSG_SKIP,   /* not selected */
+    VMSG_XFAIL,  /* failed as the expectations file said */
+    VMSG_WARN,   /* a SHOULD broken */
+    VMSG_XPASS,  /* passed although expected to fail */
+    VMSG_FAIL,   /* a MUST / MUST NOT broken */
+    VMSG_ERROR,  /* harness or transport fault, timeout, crash */
+    VMSG_VERDICT_COUNT
+};
+const char *vmsg_verdict_name(enum vmsg_verdict v);   /* "PASS", "FAIL", ... */
+int vmsg_verdict_by_name(const char *name);           /* -1 when unknown */
+
+/* Which side of the link the IUT is; the harness plays the other side(s). */
+enum vmsg_iut_role { VMSG_IUT_DEVICE = 0, VMSG_IUT_DRIVER = 1, VMSG_IUT_BUS = 2 };
+const char *vmsg_iut_role_name(unsigned role);
+
+struct vmsg_case;
+
+#define VMSG_CASE_MAX_CLAUSES 6
+struct vmsg_case_def {
+    const char *id;        /* "device.config.stale-generation" */
+    const char *title;     /* one line */
+    unsigned role;         /* enum vmsg_iut_role */
+    const char *clauses[VMSG_CASE_MAX_CLAUSES]; /* clause ids judged, NULL-terminated */
+    const char *tags;      /* space separated */
+    void (*run)(struct vmsg_case *c);
+    unsigned timeout_ms;   /* 0 = the runner's default */
+};
+
+/* --- talking to the IUT ------------------------------------------------- */
+/* How the runner reaches the IUT. open() is called in the case's own process,
+ * once per case, so every case starts from a fresh connection (or a fresh
+ * in-process implementation). */
+enum vmsg_io { VMSG_IO_OK = 0, VMSG_IO_TIMEOUT, VMSG_IO_CLOSED, VMSG_IO_ERROR };
+struct vmsg_iut_ops {
+    void *(*open)(void *arg, char *err, size_t errlen);
+    enum vmsg_io (*send)(void *conn, const uint8_t *frame, size_t len, char *err, size_t errlen);
+    enum vmsg_io (*recv)(void *conn, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms, char *err,
+                         size_t errlen);
+    /* Text the IUT wrote on the side (an exec child's stderr), or NULL. */
+    const char *(*side_text)(void *conn);
+    void (*close)(void *conn);
+};
+
+/* What the harness knows about the link (bus parameters and profile). */
+struct vmsg_link {
+    unsigned profile;        /* enum vmsg_profile */
+    unsigned binding;        /* enum vmsg_binding */
+    uint32_t max_msg_size;   /* advertised by the bus */
+    uint16_t dev_num;        /* device number under test (device suite) */
+};
+
+/* --- inside a case ------------------------------------------------------ */
+const struct vmsg_link *vmsg_case_link(const struct vmsg_case *c);
+/* Deterministic per-case random numbers (from --seed and the case id). */
+uint32_t vmsg_case_rand(struct vmsg_case *c);
+/* Implementation conformance statement values gathered before the run
+ * (NULL when absent), e.g. "device.num_feature_bits". */
+const char *vmsg_case_ics(const struct vmsg_case *c, const char *key);
+
+/* Send a frame; recorded as evidence. Transport failures end the case with
+ * ERROR (they never come back to the case body as a verdict of the IUT). */
+bool vmsg_case_send(struct vmsg_case *c, const uint8_t *frame, size_t len);
+/* Encode and send m. */
+bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m);
+/* Receive one frame within timeout_ms. Returns VMSG_IO_OK with the frame in
+ * buf (decoded into m when m is non-NULL), VMSG_IO_TIMEOUT when nothing came;
+ * CLOSED / ERROR end the case with ERROR. The decode outcome is in *diag. */
+enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
+                            struct vmsg_msg *m, struct vmsg_diag *diag);
+/* Send m and wait for the next frame that is a response of the same class
+ * and id (events and unrelated frames seen meanwhile are kept as evidence
+ * and handed to the case's event queue). false on timeout (verdict recorded
+ * against clause with FAIL) or transport error (ERROR). */
+bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, size_t cap, struct vmsg_msg *resp,
+                       const char *clause);
+/* Expect that nothing arrives within timeout_ms; anything that does is a
+ * failure against clause. */
+bool vmsg_case_expect_silence(struct vmsg_case *c, unsigned timeout_ms, const char *clause, const char *why);
+/* Events received while waiting for responses, oldest first. */
+bool vmsg_case_pop_event(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len);
+/* Default reply timeout (scaled by VMSG_TIMEOUT_MULTIPLIER). */
+unsigned vmsg_case_reply_timeout(const struct vmsg_case *c);
+
+/* Verdicts. Each names its clause and says expected vs observed; the case
+ * continues (a case may make several checks); the worst verdict wins. */
+__attribute__((format(printf, 4, 5)))
+void vmsg_case_fail(struct vmsg_case *c, const char *clause, const char *expected, const char *observed_fmt, ...);
+__attribute__((format(printf, 4, 5)))
+void vmsg_case_warn(struct vmsg_case *c, const char *clause, const char *expected, const char *observed_fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void vmsg_case_info(struct vmsg_case *c, const char *clause, const char *fmt, ...);
+__attribute__((format(printf, 2, 3)))
+void vmsg_case_na(struct vmsg_case *c, const char *reason_fmt, ...);
+__attribute__((format(printf, 2, 3)))
+void vmsg_case_error(struct vmsg_case *c, const char *fmt, ...);
+/* Mark the frame just sent or received as the one the verdict is about. */
+void vmsg_case_mark_frame(struct vmsg_case *c);
+/* Abandon the case body now (after an ERROR or NA); never returns. */
+_Noreturn void vmsg_case_abort(struct vmsg_case *c);
+
+/* --- results of a case, as the runner hands them over -------------------- */
+#define VMSG_EVIDENCE_MAX_FRAMES 64
+struct vmsg_frame_rec {
+    uint8_t dir;             /* 0 harness-to-IUT, 1 IUT-to-harness */
+    bool marked;             /* the frame a verdict is about */
+    uint16_t len;
+    uint8_t bytes[272];      /* first bytes of the frame (evidence) */
+    uint32_t full_len;
+};
+
+struct vmsg_case_result {
+    const struct vmsg_case_def *def;
+    enum vmsg_verdict verdict;
+    enum vmsg_verdict raw_verdict; /* before expectations and --strict */
+    char clause[64];         /* clause of the worst verdict (empty on PASS) */
+    char expected[256];
+    char observed[512];
+    char reason[256];        /* NA / SKIP / ERROR / XFAIL reason */
+    char side_text[1024];    /* IUT stderr excerpt */
+    uint64_t duration_ms;
+    unsigned nframes;
+    unsigned frames_dropped;
+    struct vmsg_frame_rec frames[VMSG_EVIDENCE_MAX_FRAMES];
+};
+
+/* --- the runner ---------------------------------------------------------- */
+struct vmsg_expectation {
+    char case_glob[128];
+    enum vmsg_verdict verdict; /* the verdict expected (FAIL, WARN, ERROR, NA, ...) */
+    char reason[200];
+};
+
+struct vmsg_run_opts {
+    const struct vmsg_iut_ops *iut;
+    void *iut_arg;
+    struct vmsg_link link;
+    /* selection: NULL matches everything */
+    const char *id_glob;     /* fnmatch pattern on the case id */
+    const char *clause;      /* only cases citing this clause id (or prefix ending in '.') */
+    const char *tag;
+    int role;                /* -1 = all roles */
+    bool strict;             /* WARN counts as FAIL */
+    bool isolate;            /* fork per case (default true; false for debugging) */
+    uint64_t seed;
+    unsigned default_timeout_ms; /* per case, before the multiplier (default 5000) */
+    unsigned reply_timeout_ms;   /* one reply (default 500) */
+    double timeout_multiplier;   /* VMSG_TIMEOUT_MULTIPLIER, default 1 */
+    const struct vmsg_expectation *expect;
+    size_t nexpect;
+    /* ICS key/value pairs handed to every case (NULL-terminated pairs). */
+    const char *const *ics;
+    /* Called after each case, in order (write results incrementally here). */
+    void (*on_result)(void *arg, const struct vmsg_case_result *r);
+    void *on_result_arg;
+};
+
+struct vmsg_run_summary {
+    unsigned counts[VMSG_VERDICT_COUNT];
+    unsigned selected;
+    unsigned unexpected; /* FAIL, ERROR, XPASS (+ WARN when strict) */
+};
+
+/* Does the case match the selection? */
+bool vmsg_case_selected(const struct vmsg_case_def *d, const struct vmsg_run_opts *o);
+/* Run the selected cases of cases[0..n) in order. Returns 0 when nothing
+ * unexpected happened, 1 on conformance failures, 3 when the harness itself
+ * could not run (cannot fork...). */
+int vmsg_run_cases(const struct vmsg_case_def *cases, size_t n, const struct vmsg_run_opts *o,
+                   struct vmsg_run_summary *sum);
+
+/* Expectations file (YAML sequence of {case, verdict, reason}); errors as
+ * file:line:col in err. Returns a malloc'd array (free with free()). */
+struct vmsg_expectation *vmsg_expectations_load(const char *path, size_t *n, char *err, size_t errlen);
+
+/* Timeout multiplier from VMSG_TIMEOUT_MULTIPLIER (>= 0.1), default 1. */
+double vmsg_timeout_multiplier_from_env(void);
+
+#endif
