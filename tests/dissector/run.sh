@@ -7,6 +7,9 @@
 #   fuzz        1000 copies of the captures mutated by editcap -E 0.05
 #               (seeds 1, 2) dissected without a crash or a "Dissector bug"
 #   valgrind    every capture once under valgrind; no error in our plugin
+#   samples     the committed sample captures (vectors/captures, written by
+#               the capture writer, another program than mkcap) in -T fields
+#               form, compared with GOLDEN_DIR/samples; 5th argument: that folder
 # Exit 77 (skipped) when tshark (or, for its mode, valgrind/editcap) is missing.
 set -u
 mode=$1 plugin=$2 mkcap=$3 golden=$4
@@ -156,6 +159,35 @@ fuzz)
     done
     echo "fuzz: 1000 captures mutated with seeds 1 and 2 ($(wc -c < "$work/copies.pcap") bytes each run)"
     ;;
+samples)
+    vec=${5:-}
+    [ -n "$vec" ] && [ -d "$vec" ] || { echo "SKIP: no sample captures folder"; exit 77; }
+    mkdir -p "$work/out/samples"
+    F="-e frame.number -e vmsgcap.direction -e virtio-msg.msg_name -e virtio-msg.kind -e virtio-msg.dev_num"
+    F="$F -e virtio-msg.request_in -e virtio-msg.response_in -e _ws.col.Info -e _ws.expert.message"
+    n=0
+    for f in "$vec"/sample-*.pcap "$vec"/form-*.pcap "$vec"/oddities-*.pcap; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f" .pcap)
+        case $name in *ffa-b*) o="-o virtio-msg.binding:ffa-b" ;; *ffa-c*) o="-o virtio-msg.binding:ffa-c" ;;
+                      *ffa-d*) o="-o virtio-msg.binding:ffa-d" ;; *ffa-e*) o="-o virtio-msg.binding:ffa-e" ;; *) o="" ;; esac
+        # shellcheck disable=SC2086
+        ts -r - $o -T fields -E header=y -E occurrence=a -E aggregator='|' $F < "$f" \
+            > "$work/out/samples/$name.fields" 2> "$work/out/err" || { echo "FAIL: $name: tshark exit $?"; fail=1; }
+        if grep "Dissector bug" "$work/out/err" "$work/out/samples/$name.fields"; then
+            echo "FAIL: $name: dissector bug"
+            fail=1
+        fi
+        n=$((n + 1))
+    done
+    [ $n -gt 0 ] || { echo "SKIP: no sample captures in $vec"; exit 77; }
+    if [ "${VMSG_UPDATE_GOLDEN:-0}" = 1 ]; then
+        rm -rf "$golden/samples" && cp -r "$work/out/samples" "$golden/samples"
+    elif ! diff -ru "$golden/samples" "$work/out/samples"; then
+        echo "FAIL: sample captures decode differently from $golden/samples"
+        fail=1
+    fi
+    ;;
 valgrind)
     command -v valgrind >/dev/null 2>&1 || { echo "SKIP: valgrind not installed"; exit 77; }
     set --
@@ -182,7 +214,7 @@ valgrind)
     fi
     ;;
 *)
-    echo "run.sh: unknown mode '$mode' (registered, golden, fuzz, valgrind)" >&2
+    echo "run.sh: unknown mode '$mode' (registered, golden, fuzz, samples, valgrind)" >&2
     exit 2
     ;;
 esac
