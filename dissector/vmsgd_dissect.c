@@ -391,7 +391,7 @@ void vmsgd_dissect_register(int proto)
     static hf_register_info hf[] = {
         {&hf_type, {"Type", "virtio-msg.type", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL}},
         {&hf_type_reserved, {"Reserved bits", "virtio-msg.type.reserved", FT_UINT8, BASE_HEX, NULL, 0xfc, NULL, HFILL}},
-        {&hf_type_bus, {"Class", "virtio-msg.type.bus", FT_BOOLEAN, 8, TFS(&tfs_bus), 0x02, NULL, HFILL}},
+        {&hf_type_bus, {"Bus", "virtio-msg.type.bus", FT_BOOLEAN, 8, TFS(&tfs_bus), 0x02, NULL, HFILL}},
         {&hf_type_resp, {"Response", "virtio-msg.type.response", FT_BOOLEAN, 8, TFS(&tfs_resp), 0x01, NULL, HFILL}},
         {&hf_msg_id, {"Message id", "virtio-msg.msg_id", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL}},
         {&hf_msg_name, {"Message", "virtio-msg.msg_name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
