@@ -312,7 +312,9 @@ int vmsgd_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, c
     }
 
     static int *const type_bits[] = {&hf_type_reserved, &hf_type_bus, &hf_type_resp, NULL};
-    proto_tree_add_bitmask(t, tvb, 0, hf_type, ett_type, type_bits, ENC_NA);
+    proto_item *tyi = proto_tree_add_bitmask_with_flags(t, tvb, 0, hf_type, ett_type, type_bits, ENC_NA, BMT_NO_APPEND);
+    proto_item_append_text(tyi, " (%s %s%s)", vmsg_class_name(m.cls), (m.type & 1) ? "response" : "request or event",
+                           (m.type & 0xfc) ? ", reserved bits set" : "");
     const char *name = def ? def->name : evresp ? evdef->name : m.impl_defined ? "IMPLEMENTATION_DEFINED" : "UNKNOWN";
     proto_tree_add_uint_format_value(t, hf_msg_id, tvb, 1, 1, m.msg_id, "%s (0x%02x)", name, m.msg_id);
     it = proto_tree_add_string(t, hf_msg_name, tvb, 1, 1, name);
@@ -391,7 +393,7 @@ void vmsgd_dissect_register(int proto)
     static hf_register_info hf[] = {
         {&hf_type, {"Type", "virtio-msg.type", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL}},
         {&hf_type_reserved, {"Reserved bits", "virtio-msg.type.reserved", FT_UINT8, BASE_HEX, NULL, 0xfc, NULL, HFILL}},
-        {&hf_type_bus, {"Bus", "virtio-msg.type.bus", FT_BOOLEAN, 8, TFS(&tfs_bus), 0x02, NULL, HFILL}},
+        {&hf_type_bus, {"Class", "virtio-msg.type.bus", FT_BOOLEAN, 8, TFS(&tfs_bus), 0x02, NULL, HFILL}},
         {&hf_type_resp, {"Response", "virtio-msg.type.response", FT_BOOLEAN, 8, TFS(&tfs_resp), 0x01, NULL, HFILL}},
         {&hf_msg_id, {"Message id", "virtio-msg.msg_id", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL}},
         {&hf_msg_name, {"Message", "virtio-msg.msg_name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
