@@ -39,6 +39,7 @@ static void usage(FILE *out)
             "      --strict         a broken SHOULD (WARN) counts as a failure\n"
             "  -e, --expect FILE    expectations (YAML list of {case, verdict, reason}): XFAIL/XPASS\n"
             "      --seed N         seed of every random choice (default 1)\n"
+            "      --reply-timeout MS  how long to wait for one answer (default 500; 50 for builtin:)\n"
             "  -r, --report DIR     write results.json and the reports into DIR\n"
             "      --no-fork        run cases in this process (debugging; no time box)\n"
             "  -v, --verbose        print every case, not only the unexpected ones\n"
@@ -66,7 +67,7 @@ static int parse_uint(const char *opt, const char *s, unsigned long max, unsigne
 
 int vmsg_cmd_run(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK };
+    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK, OPT_REPLY };
     static const struct option lopts[] = {
         {"suite", required_argument, 0, 's'},  {"iut", required_argument, 0, 'i'},
         {"profile", required_argument, 0, 'p'}, {"dev-num", required_argument, 0, 'd'},
@@ -74,6 +75,7 @@ int vmsg_cmd_run(int argc, char **argv)
         {"clause", required_argument, 0, 'c'}, {"tag", required_argument, 0, 't'},
         {"list", no_argument, 0, 'l'},           {"strict", no_argument, 0, OPT_STRICT},
         {"expect", required_argument, 0, 'e'}, {"seed", required_argument, 0, OPT_SEED},
+        {"reply-timeout", required_argument, 0, OPT_REPLY},
         {"report", required_argument, 0, 'r'}, {"no-fork", no_argument, 0, OPT_NOFORK},
         {"verbose", no_argument, 0, 'v'},        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
@@ -140,6 +142,13 @@ int vmsg_cmd_run(int argc, char **argv)
             break;
         case 'r': report = optarg; break;
         case OPT_NOFORK: o.isolate = false; break;
+        case OPT_REPLY:
+            if (parse_uint("--reply-timeout", optarg, 600000, &v) || v == 0) {
+                fprintf(stderr, "vmsg: run: --reply-timeout: give 1 to 600000 ms\n");
+                return 2;
+            }
+            o.reply_timeout_ms = (unsigned)v;
+            break;
         case 'v': verbosity = 2; break;
         case 'q': verbosity = 0; break;
         case 'h': usage(stdout); return 0;
