@@ -49,7 +49,7 @@ static void usage(FILE *out)
             "examples:\n"
             "  vmsg run                                       # all suites, built-in references\n"
             "  vmsg run --suite device --iut exec:./my-device --report out/\n"
-            "  vmsg run --suite device --iut builtin:refdev?fault=ignore-generation -k 'device.config.*'\n\n"
+            "  vmsg run --suite device --iut builtin:refdev?fault=dev-ignore-generation -k 'device.config.*'\n\n"
             "exit: 0 nothing unexpected, 1 failures, 2 usage or input error, 3 harness or transport error\n");
 }
 
@@ -187,6 +187,30 @@ int vmsg_cmd_run(int argc, char **argv)
         }
         free(ex);
         return 0;
+    }
+    /* Check every IUT before any output: a typo in a URI, a fault name or a
+     * personality is one usage error, not one ERROR per case. In-process IUTs
+     * are cheap to build once; others are reached per case. */
+    for (unsigned role = 0; role <= VMSG_IUT_BUS; role++) {
+        size_t n = 0;
+        if ((o.role >= 0 && (unsigned)o.role != role) || !vmsg_suite_cases(role, &n) || !n)
+            continue;
+        struct vmsg_iut_bus probe;
+        char err[512];
+        if (vmsg_iut_bus_init(&probe, iut, role, &o.link, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: run: %s\n", err);
+            free(ex);
+            return 2;
+        }
+        if (vmsg_iut_bus_is_builtin(&probe)) {
+            struct vmsg_bus *b = NULL;
+            if (vmsg_bus_open(probe.uri, &probe.bopts, &b, err, sizeof err) != VMSG_BUS_OK) {
+                fprintf(stderr, "vmsg: run: --iut: %s\n", err);
+                free(ex);
+                return 2;
+            }
+            vmsg_bus_close(b);
+        }
     }
     struct vmsg_run_output out;
     if (vmsg__run_output_open(&out, report, iut ? iut : "builtin", &o, verbosity) != 0) {
