@@ -155,12 +155,15 @@ void drv_run(struct vmsg_case *c, const struct drv_scenario *s, struct drv_obs *
     vmsg_case_allow_close(c, true);
     unsigned idle = vmsg_case_reply_timeout(c), hold = idle / 4 ? idle / 4 : 1;
     bool holding = false;
+    /* the driver speaks first; give a starting process time to come up */
+    unsigned first = 10 * idle;
     uint8_t buf[65536];
     while (obs->frames < DRV_MAX_FRAMES) {
         size_t len = 0;
         struct vmsg_msg m;
         struct vmsg_diag d;
-        enum vmsg_io io = vmsg_case_recv(c, buf, sizeof buf, &len, holding ? hold : idle, &m, &d);
+        unsigned wait = holding ? hold : obs->frames ? idle : first;
+        enum vmsg_io io = vmsg_case_recv(c, buf, sizeof buf, &len, wait, &m, &d);
         if (io == VMSG_IO_CLOSED) {
             obs->closed = true;
             break;
