@@ -170,6 +170,12 @@ static void test_device_faults(void **state)
     mutate_role(VMSG_IUT_DEVICE, VMSG_FAULT_DEV, "builtin:refdev");
 }
 
+static void test_driver_faults(void **state)
+{
+    (void)state;
+    mutate_role(VMSG_IUT_DRIVER, VMSG_FAULT_DRV, "builtin:refdrv");
+}
+
 static void load_survivors(const char *path)
 {
     FILE *fp = fopen(path, "r");
@@ -198,6 +204,6 @@ int main(int argc, char **argv)
     }
     load_survivors(argv[1]);
     load_personalities();
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_device_faults)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_device_faults), cmocka_unit_test(test_driver_faults)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
