@@ -185,7 +185,7 @@ static void check_values(struct vmsg_msg *m, struct vmsg_diag *d)
                   (unsigned)f->multiple_of, (unsigned long long)v->u);
     }
     if (def->mname == VMSG_M_GET_DEVICES && m->kind == VMSG_KIND_RESPONSE) {
-        uint64_t off = vmsg_get(m, VMSG_FLD_OFFSET), cnt = vmsg_get(m, VMSG_FLD__COUNT);
+        uint64_t off = vmsg_get(m, VMSG_FLD_OFFSET), cnt = vmsg_get(m, VMSG_FLD_COUNT);
         uint64_t next = vmsg_get(m, VMSG_FLD_NEXT_OFFSET), end = off + cnt;
         if (next && next < end)
             issue(d, "wire.get-devices-next", "bus.get-devices.2", "next_offset",

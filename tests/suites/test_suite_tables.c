@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include <vmsg/ref.h>
+
 #include "suites.h"
 
 static void test_cases_cite_known_clauses(void **state)
@@ -53,9 +55,23 @@ static void test_citations_match_tables(void **state)
     }
 }
 
+/* Every named fault of the reference implementations breaks a clause the
+ * catalog knows: the mutation test relies on it. */
+static void test_faults_cite_known_clauses(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const struct vmsg_fault *f = vmsg_faults(&n);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        if (!vmsg_clause_find(f[i].clause))
+            fail_msg("fault %s cites unknown clause %s", f[i].name, f[i].clause);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_cases_cite_known_clauses),
-                                       cmocka_unit_test(test_citations_match_tables)};
+                                       cmocka_unit_test(test_citations_match_tables),
+                                       cmocka_unit_test(test_faults_cite_known_clauses)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,8 +6,13 @@
 /*   X(name,    function,          one-line summary) */
 #define VMSG_COMMANDS(X)                                                                   \
     X(decode, vmsg_cmd_decode, "decode hex messages into fields (text or JSON)")            \
+    X(dump, vmsg_cmd_dump, "print a capture, one line per message (tcpdump style)")         \
     X(clauses, vmsg_cmd_clauses, "list the clause catalog and its coverage")                \
-    X(dump, vmsg_cmd_dump, "print a capture, one line per message (tcpdump style)")
+    X(run, vmsg_cmd_run, "run the conformance suites against an implementation under test")     \
+    X(report, vmsg_cmd_report, "render results as JSON, JUnit, TAP, Markdown or HTML; compare runs") \
+    X(refdev, vmsg_cmd_refdev, "reference device: personality check, fault list")           \
+    X(refdrv, vmsg_cmd_refdrv, "reference driver: fault list")                              \
+    /* end of list */
 
 #define X(name, fn, summary) int fn(int argc, char **argv);
 VMSG_COMMANDS(X)

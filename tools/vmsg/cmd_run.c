@@ -1,0 +1,224 @@
+/* vmsg run: the active suites against an implementation under test.
+ *
+ *   vmsg run [--suite device|driver|bus|all] [--iut URI] [-k GLOB] [--clause ID]
+ *            [--tag T] [-l] [--strict] [--expect FILE] [--seed N] [--report DIR]
+ *
+ * Exit: 0 nothing unexpected, 1 conformance failures, 2 usage or input error,
+ * 3 the harness could not run (IUT unreachable for every case, fork...). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vmsg/engine.h>
+#include <vmsg/wire.h>
+
+#include "commands.h"
+#include "run_iut.h"
+#include "run_out.h"
+#include "suites.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: vmsg run [OPTIONS]\n"
+            "Run the conformance suites against an implementation under test (IUT).\n"
+            "Without --iut, every suite runs against the built-in reference implementations.\n\n"
+            "  -s, --suite S        device, driver, bus or all (default: all)\n"
+            "  -i, --iut URI        the IUT: builtin:refdev[?fault=NAME], exec:PROGRAM ARGS, unix:PATH,\n"
+            "                       tcp:HOST:PORT, seqpacket:PATH, shm:DIR/NAME (see vmsg(1))\n"
+            "  -p, --profile P      wire profile (default v1)\n"
+            "  -d, --dev-num N      device number under test (default 1)\n"
+            "  -m, --max-size N     bus maximum message size (default 264)\n"
+            "  -k, --case GLOB      only cases whose id matches GLOB\n"
+            "  -c, --clause ID      only cases citing clause ID (a prefix ending in '.' matches a block)\n"
+            "  -t, --tag T          only cases tagged T\n"
+            "  -l, --list           list the selected cases and exit\n"
+            "      --strict         a broken SHOULD (WARN) counts as a failure\n"
+            "  -e, --expect FILE    expectations (YAML list of {case, verdict, reason}): XFAIL/XPASS\n"
+            "      --seed N         seed of every random choice (default 1)\n"
+            "  -r, --report DIR     write results.json and the reports into DIR\n"
+            "      --no-fork        run cases in this process (debugging; no time box)\n"
+            "  -v, --verbose        print every case, not only the unexpected ones\n"
+            "  -q, --quiet          print only the closing line\n"
+            "  -h, --help           this text\n\n"
+            "environment: VMSG_TIMEOUT_MULTIPLIER scales every time box (slow machines, valgrind).\n\n"
+            "examples:\n"
+            "  vmsg run                                       # all suites, built-in references\n"
+            "  vmsg run --suite device --iut exec:./my-device --report out/\n"
+            "  vmsg run --suite device --iut builtin:refdev?fault=ignore-generation -k 'device.config.*'\n\n"
+            "exit: 0 nothing unexpected, 1 failures, 2 usage or input error, 3 harness or transport error\n");
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    unsigned long v = strtoul(s, &end, 0);
+    if (!*s || *end || v > max) {
+        fprintf(stderr, "vmsg: run: %s: '%s' is not a number up to %lu\n", opt, s, max);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+int vmsg_cmd_run(int argc, char **argv)
+{
+    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK };
+    static const struct option lopts[] = {
+        {"suite", required_argument, 0, 's'},  {"iut", required_argument, 0, 'i'},
+        {"profile", required_argument, 0, 'p'}, {"dev-num", required_argument, 0, 'd'},
+        {"max-size", required_argument, 0, 'm'}, {"case", required_argument, 0, 'k'},
+        {"clause", required_argument, 0, 'c'}, {"tag", required_argument, 0, 't'},
+        {"list", no_argument, 0, 'l'},           {"strict", no_argument, 0, OPT_STRICT},
+        {"expect", required_argument, 0, 'e'}, {"seed", required_argument, 0, OPT_SEED},
+        {"report", required_argument, 0, 'r'}, {"no-fork", no_argument, 0, OPT_NOFORK},
+        {"verbose", no_argument, 0, 'v'},        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+    struct vmsg_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.role = -1;
+    o.isolate = true;
+    o.seed = 1;
+    o.link.profile = VMSG_PROFILE_V1;
+    o.link.dev_num = 1;
+    o.link.max_msg_size = 264;
+    o.timeout_multiplier = vmsg_timeout_multiplier_from_env();
+    const char *iut = NULL, *expect = NULL, *report = NULL;
+    bool list = false;
+    int verbosity = 1, c;
+    unsigned long v;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "s:i:p:d:m:k:c:t:le:r:vqh", lopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            if (!strcmp(optarg, "all"))
+                o.role = -1;
+            else if (!strcmp(optarg, "device"))
+                o.role = VMSG_IUT_DEVICE;
+            else if (!strcmp(optarg, "driver"))
+                o.role = VMSG_IUT_DRIVER;
+            else if (!strcmp(optarg, "bus"))
+                o.role = VMSG_IUT_BUS;
+            else {
+                fprintf(stderr, "vmsg: run: --suite: unknown suite '%s' (device, driver, bus, all)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'i': iut = optarg; break;
+        case 'p': {
+            int p = vmsg_profile_by_name(optarg);
+            if (p < 0) {
+                fprintf(stderr, "vmsg: run: --profile: unknown profile '%s'\n", optarg);
+                return 2;
+            }
+            o.link.profile = (unsigned)p;
+            break;
+        }
+        case 'd':
+            if (parse_uint("--dev-num", optarg, 0xffff, &v))
+                return 2;
+            o.link.dev_num = (uint16_t)v;
+            break;
+        case 'm':
+            if (parse_uint("--max-size", optarg, 65535, &v))
+                return 2;
+            o.link.max_msg_size = (uint32_t)v;
+            break;
+        case 'k': o.id_glob = optarg; break;
+        case 'c': o.clause = optarg; break;
+        case 't': o.tag = optarg; break;
+        case 'l': list = true; break;
+        case OPT_STRICT: o.strict = true; break;
+        case 'e': expect = optarg; break;
+        case OPT_SEED:
+            if (parse_uint("--seed", optarg, ~0ul, &v))
+                return 2;
+            o.seed = v;
+            break;
+        case 'r': report = optarg; break;
+        case OPT_NOFORK: o.isolate = false; break;
+        case 'v': verbosity = 2; break;
+        case 'q': verbosity = 0; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "vmsg: run: unexpected argument '%s' (see vmsg run --help)\n", argv[optind]);
+        return 2;
+    }
+    if (o.clause && !o.clause[0]) {
+        fprintf(stderr, "vmsg: run: --clause: empty clause id\n");
+        return 2;
+    }
+    struct vmsg_expectation *ex = NULL;
+    if (expect) {
+        char err[512];
+        ex = vmsg_expectations_load(expect, &o.nexpect, err, sizeof err);
+        if (!ex) {
+            fprintf(stderr, "vmsg: %s\n", err);
+            return 2;
+        }
+        o.expect = ex;
+    }
+    if (list) {
+        for (unsigned role = 0; role <= VMSG_IUT_BUS; role++) {
+            size_t n = 0;
+            const struct vmsg_case_def *cases = vmsg_suite_cases(role, &n);
+            for (size_t i = 0; i < n; i++)
+                if (vmsg_case_selected(&cases[i], &o)) {
+                    printf("%-44s %s [", cases[i].id, cases[i].title);
+                    for (unsigned k = 0; k < VMSG_CASE_MAX_CLAUSES && cases[i].clauses[k]; k++)
+                        printf("%s%s", k ? " " : "", cases[i].clauses[k]);
+                    printf("]\n");
+                }
+        }
+        free(ex);
+        return 0;
+    }
+    struct vmsg_run_output out;
+    if (vmsg__run_output_open(&out, report, iut ? iut : "builtin", &o, verbosity) != 0) {
+        free(ex);
+        return 2;
+    }
+    int rc = 0;
+    struct vmsg_run_summary total;
+    memset(&total, 0, sizeof total);
+    for (unsigned role = 0; role <= VMSG_IUT_BUS; role++) {
+        if (o.role >= 0 && (unsigned)o.role != role)
+            continue;
+        size_t n = 0;
+        const struct vmsg_case_def *cases = vmsg_suite_cases(role, &n);
+        if (!n)
+            continue;
+        struct vmsg_run_opts ro = o;
+        struct vmsg__iut iutv;
+        char err[512];
+        if (vmsg__iut_resolve(iut, role, &ro, &iutv, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: run: %s\n", err);
+            rc = rc > 2 ? rc : 2;
+            continue;
+        }
+        ro.on_result = vmsg__run_output_case;
+        ro.on_result_arg = &out;
+        struct vmsg_run_summary sum;
+        int r = vmsg_run_cases(cases, n, &ro, &sum);
+        vmsg__iut_release(&iutv);
+        for (int k = 0; k < VMSG_VERDICT_COUNT; k++)
+            total.counts[k] += sum.counts[k];
+        total.selected += sum.selected;
+        total.unexpected += sum.unexpected;
+        if (r == 3 || (sum.selected && sum.counts[VMSG_ERROR] == sum.selected))
+            rc = rc > 3 ? rc : 3;
+        else if (r == 1 && rc < 1)
+            rc = 1;
+    }
+    int wrc = vmsg__run_output_close(&out, &total);
+    free(ex);
+    if (wrc && rc < 3)
+        rc = 3;
+    return rc;
+}

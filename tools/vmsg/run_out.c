@@ -1,0 +1,154 @@
+/* `vmsg run` output: see run_out.h. Results go through the canonical
+ * results writer (harness/results) case by case, so a killed run still
+ * leaves a readable results.json; reports are rendered from that file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <vmsg/catalog.h>
+#include <vmsg/results.h>
+#include <vmsg/version.h>
+
+#include "report.h"
+#include "run_out.h"
+
+int vmsg__run_output_open(struct vmsg_run_output *out, const char *report_dir, const char *iut,
+                          const struct vmsg_run_opts *o, int verbosity)
+{
+    memset(out, 0, sizeof *out);
+    out->verbosity = verbosity;
+    out->report_dir = report_dir;
+    out->strict = o->strict;
+    if (!report_dir)
+        return 0;
+    if (mkdir(report_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "vmsg: run: %s: %s\n", report_dir, strerror(errno));
+        return -1;
+    }
+    snprintf(out->results_path, sizeof out->results_path, "%s/results.json", report_dir);
+    struct vmsg_results_info info;
+    memset(&info, 0, sizeof info);
+    info.mode = "run";
+    info.profile = vmsg_profile(o->link.profile)->name;
+    info.iut = iut;
+    char err[512];
+    if (vmsg_results_open(&out->results, out->results_path, &info, err, sizeof err) != 0) {
+        fprintf(stderr, "vmsg: run: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+void vmsg__run_output_ics(struct vmsg_run_output *out, const char *section, const char *key, const char *value)
+{
+    if (out->results)
+        vmsg_results_set_ics(out->results, section, key, value);
+}
+
+static bool unexpected(enum vmsg_verdict v)
+{
+    return v == VMSG_FAIL || v == VMSG_ERROR || v == VMSG_XPASS || v == VMSG_WARN;
+}
+
+static void record(struct vmsg_run_output *out, const struct vmsg_case_result *r)
+{
+    const struct vmsg_case_def *d = r->def;
+    size_t ncl = 0;
+    while (ncl < VMSG_CASE_MAX_CLAUSES && d->clauses[ncl])
+        ncl++;
+    for (size_t i = 0; i < ncl; i++) {
+        const struct vmsg_clause *cl = vmsg_clause_find(d->clauses[i]);
+        if (!cl)
+            continue;
+        char levels[64] = "";
+        for (unsigned k = 0; k < cl->nlevels; k++)
+            snprintf(levels + strlen(levels), sizeof levels - strlen(levels), "%s%s", k ? ", " : "",
+                     vmsg_level_name((enum vmsg_level)cl->levels[k]));
+        struct vmsg_results_clause rc = {cl->id, vmsg_role_name(cl->role), levels, cl->label, cl->bullet,
+                                         cl->summary};
+        vmsg_results_add_clause(out->results, &rc);
+    }
+    static const char *sides[] = {"device", "driver", "bus"};
+    const char *iut = sides[d->role < 3 ? d->role : 0];
+    const char *harness = d->role == VMSG_IUT_DRIVER ? "device" : "driver";
+    struct vmsg_results_frame frames[VMSG_EVIDENCE_MAX_FRAMES];
+    for (unsigned i = 0; i < r->nframes; i++) {
+        const struct vmsg_frame_rec *f = &r->frames[i];
+        frames[i] = (struct vmsg_results_frame){f->dir ? iut : harness, f->dir ? harness : iut, f->bytes, f->len,
+                                                NULL, f->marked};
+    }
+    struct vmsg_results_case rc = {
+        .id = d->id,
+        .suite = sides[d->role < 3 ? d->role : 0],
+        .title = d->title,
+        .clauses = d->clauses,
+        .nclauses = ncl,
+        .verdict = r->verdict,
+        .duration_ms = (double)r->duration_ms,
+        .expected = r->expected[0] ? r->expected : NULL,
+        .observed = r->observed[0] ? r->observed : NULL,
+        .frames = frames,
+        .nframes = r->nframes,
+        .reason = r->reason[0] ? r->reason : NULL,
+        .stderr_text = r->side_text[0] ? r->side_text : NULL,
+        .stderr_len = strlen(r->side_text),
+    };
+    if (vmsg_results_add_case(out->results, &rc) != 0 && !out->write_failed) {
+        fprintf(stderr, "vmsg: run: %s\n", vmsg_results_error(out->results));
+        out->write_failed = true;
+    }
+}
+
+void vmsg__run_output_case(void *arg, const struct vmsg_case_result *r)
+{
+    struct vmsg_run_output *out = arg;
+    out->tally.cases[r->verdict]++;
+    if (out->results)
+        record(out, r);
+    if (out->verbosity == 0 || (out->verbosity == 1 && !unexpected(r->verdict)))
+        return;
+    /* compiler style: where: verdict: clause: expected X, got Y */
+    printf("%s: %s", r->def->id, vmsg_verdict_name(r->verdict));
+    if (r->clause[0])
+        printf(": %s", r->clause);
+    if (r->expected[0])
+        printf(": expected %s, got %s", r->expected, r->observed);
+    else if (r->observed[0] && strcmp(r->observed, r->reason))
+        printf(": %s", r->observed);
+    if (r->reason[0])
+        printf(" (%s)", r->reason);
+    printf("\n");
+    fflush(stdout);
+}
+
+int vmsg__run_output_close(struct vmsg_run_output *out, const struct vmsg_run_summary *sum)
+{
+    int rc = 0;
+    char err[512];
+    if (out->results) {
+        struct vmsg_tally t;
+        if (vmsg_results_close(out->results, &t, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: run: %s\n", err);
+            rc = -1;
+        } else if (vmsg_report_write_dir(out->report_dir, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: run: %s\n", err);
+            rc = -1;
+        }
+        out->results = NULL;
+    }
+    if (out->verbosity > 0) {
+        printf("verdicts:");
+        for (int v = 0; v < VMSG_VERDICT_COUNT; v++)
+            if (out->tally.cases[v])
+                printf(" %s %lu", vmsg_verdict_name((enum vmsg_verdict)v), out->tally.cases[v]);
+        printf(" (%u cases)\n", sum->selected);
+        if (out->report_dir)
+            printf("reports: %s/{results.json,junit.xml,results.tap,summary.md,report.html}\n", out->report_dir);
+    }
+    vmsg_tally_print(stdout, &out->tally); /* the closing line CI log parsers read */
+    if (fflush(stdout) != 0)
+        rc = -1;
+    return rc;
+}
