@@ -21,4 +21,8 @@ _Noreturn void vmsg__fuzz_fail(const char *target, const char *what) __attribute
  * when the file cannot be written (the input is then skipped). */
 const char *vmsg__fuzz_tmpfile(const uint8_t *data, size_t size);
 
+/* Open the capture at path with flags, read every record and decode its
+ * message; checks the reader's contract (capread.c). */
+void vmsg__fuzz_read_capture(const char *path, unsigned flags);
+
 #endif

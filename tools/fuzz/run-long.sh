@@ -39,6 +39,11 @@ set -- "$@" "$work"
 for d in "$top/tools/fuzz/corpus/$target" "$build/tools/fuzz/seeds/$target" "$top/vectors/regress/$target"; do
     [ -d "$d" ] && set -- "$@" "$d"
 done
+# Loader targets write each input to a temporary file: keep it in memory.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    TMPDIR=/dev/shm
+    export TMPDIR
+fi
 echo "run-long.sh: fuzzing $target for ${seconds}s; corpus $work; crashers in $art/"
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} exec "$bin" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$art/" "$@"
