@@ -275,7 +275,7 @@ static void test_bus_suite_over_sockets(void **state)
     o.role = -1;
     o.isolate = true;
     o.seed = 1;
-    o.reply_timeout_ms = 200;
+    o.reply_timeout_ms = 500; /* the CLI default for real IUTs; scaled by VMSG_TIMEOUT_MULTIPLIER */
     o.timeout_multiplier = vmsg_timeout_multiplier_from_env();
     assert_int_equal(vmsg_iut_pair_init(&pair, drv, dev, &o.link, err, sizeof err), 0);
     vmsg_iut_pair_apply(&pair, &o);
@@ -296,6 +296,45 @@ static void test_bus_suite_over_sockets(void **state)
     assert_int_equal(t.sides_seen, 3);
 }
 
+/* The side API on a one-sided run: asking for the device side is a harness
+ * ERROR naming it, never a verdict of the IUT; no hooks -> control false. */
+static void body_device_side(struct vmsg_case *c)
+{
+    char reply[100];
+    if (vmsg_case_control(c, "params", reply, sizeof reply) || !strstr(reply, "no test hooks"))
+        vmsg_case_fail(c, "bus.ping.1", "no hooks", "control answered '%s'", reply);
+    uint8_t buf[64];
+    size_t len = 0;
+    vmsg_case_recv_side(c, VMSG_SIDE_DEVICE, buf, sizeof buf, &len, 10, NULL, NULL);
+    vmsg_case_fail(c, "bus.ping.1", "never reached", "recv_side returned");
+}
+
+static void test_side_api_one_sided(void **state)
+{
+    (void)state;
+    static const struct vmsg_case_def def[] = {
+        {"bus.test.device-side", "device side on a one-sided run", VMSG_IUT_BUS, {"bus.ping.1"}, "", body_device_side, 0}};
+    struct vmsg_run_opts o;
+    struct vmsg_iut_pair pair;
+    struct tally t;
+    char err[256];
+    memset(&o, 0, sizeof o);
+    memset(&t, 0, sizeof t);
+    o.link = (struct vmsg_link){VMSG_PROFILE_V1, 0, 264, 1};
+    o.role = -1;
+    o.isolate = true;
+    assert_int_equal(vmsg_iut_pair_init(&pair, NULL, NULL, &o.link, err, sizeof err), 0);
+    vmsg_iut_pair_apply(&pair, &o);
+    o.device_iut = NULL;
+    o.iut_control = NULL;
+    o.on_result = on_result;
+    o.on_result_arg = &t;
+    struct vmsg_run_summary sum;
+    vmsg_run_cases(def, 1, &o, &sum);
+    assert_int_equal(t.v[VMSG_ERROR], 1);
+    assert_non_null(strstr(t.first_bad, "no device side"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_bus_suite_devices_disagree), cmocka_unit_test(test_bus_suite_one_sided_is_na),
         cmocka_unit_test(test_bus_suite_no_hooks),        cmocka_unit_test(test_bus_pair_init_errors),
         cmocka_unit_test(test_bus_suite_over_sockets),
+        cmocka_unit_test(test_side_api_one_sided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
