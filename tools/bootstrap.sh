@@ -64,7 +64,7 @@ do_build() {
 do_run() {
     do_build
     vmsg="$top/$BUILD_DIR/tools/vmsg/vmsg"
-    out="$top/$BUILD_DIR/reports"
+    out="$top/$BUILD_DIR/vmsg-report"
     mkdir -p "$out"
     if "$vmsg" --help | grep -q '^  run '; then
         say "running all suites against the built-in reference implementations"

@@ -84,7 +84,7 @@ static int parse_query(const char *query, const struct vmsg_link *link, struct v
             unsigned long v = strtoul(s, &end, 0);
             if (end == s || (*end && *end != ',') || v == 0 || v > 0xffff || ro->ndevs == VMSG_PERS_MAX_DEVS) {
                 snprintf(err, errlen, "builtin:refbus: devices: expected up to %u numbers 1..65535 separated by commas",
-                         VMSG_PERS_MAX_DEVS);
+                         (unsigned)VMSG_PERS_MAX_DEVS);
                 return -1;
             }
             ro->dev_nums[ro->ndevs++] = (uint16_t)v;
@@ -159,7 +159,7 @@ static enum vmsg_io rb_recv(struct rbconn *c, unsigned side, uint8_t *buf, size_
 {
     struct fqueue *q = &c->q[side];
     if (c->overflow) {
-        snprintf(err, errlen, "builtin:refbus: more than %u frames queued", QMAX);
+        snprintf(err, errlen, "builtin:refbus: more than %u frames queued", (unsigned)QMAX);
         return VMSG_IO_ERROR;
     }
     if (!q->n)
@@ -220,16 +220,17 @@ static enum vmsg_io rb_control(void *conn, const char *cmd, char *reply, size_t 
 {
     struct rbconn *c = conn;
     unsigned long n = 0;
-    char state[8] = "";
     if (!strcmp(cmd, "params")) {
         struct vmsg_bus_params p = vmsg_refbus_params(c->bus);
         snprintf(reply, cap, "revision=%u max_msg_size=%u features=0x%llx", (unsigned)p.revision,
                  (unsigned)p.max_msg_size, (unsigned long long)p.transport_features);
         return VMSG_IO_OK;
     }
-    if (sscanf(cmd, "hotplug %lu %7s", &n, state) == 2 && n <= 0xffff &&
-        (!strcmp(state, "on") || !strcmp(state, "off"))) {
-        vmsg_refbus_hotplug(c->bus, (uint16_t)n, !strcmp(state, "on"));
+    char *end = NULL;
+    if (!strncmp(cmd, "hotplug ", 8))
+        n = strtoul(cmd + 8, &end, 10);
+    if (end && end != cmd + 8 && n <= 0xffff && (!strcmp(end, " on") || !strcmp(end, " off"))) {
+        vmsg_refbus_hotplug(c->bus, (uint16_t)n, !strcmp(end, " on"));
         snprintf(reply, cap, "event-device");
         return VMSG_IO_OK;
     }

@@ -2,6 +2,7 @@
  * advertised maximum). Raw payload bytes are read through the cursor: a
  * faulty response may not fit its own layout, and the case judges it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <vmsg/cursor.h>
@@ -268,7 +269,10 @@ void bcase_msg_size(struct vmsg_case *c)
     const char *source = "declared with --max-size";
     if (vmsg_case_control(c, "params", reply, sizeof reply)) {
         const char *s = strstr(reply, "max_msg_size=");
-        if (!s || sscanf(s, "max_msg_size=%u", &max) != 1) {
+        char *end = NULL;
+        unsigned long v = s ? strtoul(s + 13, &end, 10) : 0;
+        max = (unsigned)v;
+        if (!s || end == s + 13 || v > 0xffffffffUL) {
             vmsg_case_error(c, "params hook: cannot read max_msg_size in '%s'", reply);
             vmsg_case_abort(c);
         }

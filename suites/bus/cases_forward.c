@@ -187,9 +187,7 @@ static void ordering_round(struct vmsg_case *c, struct oreq *q, unsigned nq, con
         q[i].delivered = 0;
     }
     /* the device side receives them (per device in order; across devices in any order) */
-    int slot[8];
-    for (unsigned i = 0; i < nq; i++)
-        slot[i] = -1;
+    int slot[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
     for (unsigned k = 0; k < nq; k++) {
         if (!bus_recv(c, VMSG_SIDE_DEVICE, &got[k], false)) {
             vmsg_case_fail(c, "bus.forwarding.1", "every request delivered to its device",
@@ -450,7 +448,7 @@ void bcase_limits_both_ways(struct vmsg_case *c)
         vmsg_case_error(c, "harness: out of memory");
         vmsg_case_abort(c);
     }
-    for (size_t i = 0; i < sizeof data; i++)
+    for (size_t i = 0; i < 65536; i++)
         data[i] = (uint8_t)i;
     uint32_t fixed = p->header + 12; /* SET_CONFIG / GET_CONFIG response: generation, offset, length */
     uint32_t evfixed = p->header + 16; /* EVENT_CONFIG: status, generation, offset, length */

@@ -12,6 +12,7 @@
     X(report, vmsg_cmd_report, "render results as JSON, JUnit, TAP, Markdown or HTML; compare runs") \
     X(refdev, vmsg_cmd_refdev, "reference device: personality check, fault list")           \
     X(refdrv, vmsg_cmd_refdrv, "reference driver: fault list")                              \
+    X(check, vmsg_cmd_check, "passive checker: judge the traffic of a capture against the clauses") \
     /* end of list */
 
 #define X(name, fn, summary) int fn(int argc, char **argv);
