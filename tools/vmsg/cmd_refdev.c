@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "datadir.h"
 #include "serve.h"
 
 static void usage(FILE *out)
@@ -22,7 +23,9 @@ static void usage(FILE *out)
             "  -L, --listen URI        serve the device on URI until the peer closes: stdio:\n"
             "                          (for a harness's exec:), unix-listen:PATH, tcp-listen:PORT,\n"
             "                          seqpacket-listen:PATH, unix:PATH, shm:DIR/NAME\n"
-            "  -p, --personality FILE  load the personality (default: built-in)\n"
+            "  -p, --personality FILE  load the personality (default: built-in); a NAME without\n"
+            "                          '/' is also looked up in the installed personalities\n"
+            "                          (share/vmsg/personalities/NAME.yaml)\n"
             "  -c, --check             load, validate and print the personality, then exit\n"
             "  -f, --fault LIST        comma-separated dev faults to inject\n"
             "  -l, --list-faults       print NAME  CLAUSE  description for every dev fault\n"
@@ -72,7 +75,9 @@ int vmsg_cmd_refdev(int argc, char **argv)
     }
     struct vmsg_personality p;
     if (pers) {
-        if (!vmsg_personality_load(&p, pers, err, sizeof err)) {
+        char path[4096];
+        vmsg__personality_path(pers, path, sizeof path);
+        if (!vmsg_personality_load(&p, path, err, sizeof err)) {
             fprintf(stderr, "vmsg: %s\n", err);
             return 2;
         }
