@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vmsg/catalog.h"
+#include "vmsg/check.h"
 #include "vmsg/clauses_gen.h"
 #include "vmsg/wire.h"
 
@@ -158,8 +159,20 @@ size_t vmsg_catalog_citations(struct vmsg_citation *out, size_t cap)
             out[total] = (struct vmsg_citation){"codec", rules[i].id, rules[i].clause};
         total++;
     }
-    /* TODO(issue 3): checker rules (harness/check) once the passive checker
-     * exposes its rule table; active cases live in suites/ and are added by
-     * the caller (tools/vmsg/cmd_clauses.c). */
+    /* checker rules (harness/check): the clause each finding cites and the
+     * further clauses the rule judges; active cases live in suites/ and are
+     * added by the caller (tools/vmsg/cmd_clauses.c). */
+    size_t ncheck = 0;
+    const struct vmsg_check_rule *chk = vmsg_check_rules(&ncheck);
+    for (size_t i = 0; i < ncheck; i++) {
+        if (total < cap)
+            out[total] = (struct vmsg_citation){"check", chk[i].id, chk[i].clause};
+        total++;
+        for (const char *const *a = chk[i].also; *a; a++) {
+            if (total < cap)
+                out[total] = (struct vmsg_citation){"check", chk[i].id, *a};
+            total++;
+        }
+    }
     return total;
 }

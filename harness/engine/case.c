@@ -121,6 +121,8 @@ void vmsg_case_error(struct vmsg_case *c, const char *fmt, ...)
     set_verdict(c, VMSG_ERROR, "", "", msg);
 }
 
+void vmsg_case_allow_close(struct vmsg_case *c, bool allow) { c->allow_close = allow; }
+
 _Noreturn void vmsg_case_abort(struct vmsg_case *c) { longjmp(c->jb, 1); }
 
 static _Noreturn void transport_error(struct vmsg_case *c, enum vmsg_io io, const char *what, const char *err)
@@ -135,6 +137,8 @@ bool vmsg_case_send(struct vmsg_case *c, const uint8_t *frame, size_t len)
     char err[200] = "";
     record_frame(c, 0, frame, len);
     enum vmsg_io io = c->o->iut->send(c->conn, frame, len, err, sizeof err);
+    if (io == VMSG_IO_CLOSED && c->allow_close)
+        return false;
     if (io != VMSG_IO_OK)
         transport_error(c, io, "send", err);
     return true;
@@ -230,6 +234,8 @@ static enum vmsg_io recv_frame(struct vmsg_case *c, uint8_t *buf, size_t cap, si
                        over ? "at most the bus maximum" : "a frame as long as its msg_size", "%s", err);
         vmsg_case_abort(c);
     }
+    if (io == VMSG_IO_CLOSED && c->allow_close)
+        return io;
     if (io != VMSG_IO_OK)
         transport_error(c, io, "receive", err);
     record_frame(c, 1, buf, *len);
@@ -262,7 +268,8 @@ bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, 
         unsigned left = now >= deadline ? 0 : (unsigned)(deadline - now);
         size_t len = 0;
         struct vmsg_diag d;
-        if (left == 0 || vmsg_case_recv(c, buf, cap, &len, left, resp, &d) == VMSG_IO_TIMEOUT) {
+        /* a timeout, or the IUT closed (only under vmsg_case_allow_close) */
+        if (left == 0 || vmsg_case_recv(c, buf, cap, &len, left, resp, &d) != VMSG_IO_OK) {
             vmsg_case_fail(c, clause, "a response", "no %s response within %u ms",
                            req->def ? req->def->name : "", c->reply_timeout_ms);
             return false;
@@ -280,8 +287,9 @@ bool vmsg_case_expect_silence(struct vmsg_case *c, unsigned timeout_ms, const ch
     size_t len = 0;
     struct vmsg_msg m;
     struct vmsg_diag d;
-    if (recv_frame(c, buf, sizeof buf, &len, timeout_ms, &m, &d, false) == VMSG_IO_TIMEOUT)
-        return true;
+    enum vmsg_io io = recv_frame(c, buf, sizeof buf, &len, timeout_ms, &m, &d, false);
+    if (io == VMSG_IO_TIMEOUT || io == VMSG_IO_CLOSED)
+        return true; /* CLOSED only comes back under vmsg_case_allow_close */
     char s[200];
     if (d.outcome == VMSG_TRUNCATED || d.outcome == VMSG_MALFORMED)
         snprintf(s, sizeof s, "a %s frame (%s)", vmsg_outcome_name(d.outcome), d.problem);

@@ -24,6 +24,7 @@ struct vmsg_case {
     unsigned reply_timeout_ms;
     int last_frame;          /* index in r->frames of the last frame, -1 if dropped */
     int stream_fd;           /* pipe to the runner (isolated cases), -1 otherwise */
+    bool allow_close;        /* CLOSED is returned to the case, not an ERROR */
     unsigned qhead, nqueued;
     struct vmsg__qframe queue[VMSG__CASE_QUEUE];
 };

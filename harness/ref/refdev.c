@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vmsg/hook.h>
+
 #include "ref_internal.h"
 
 struct vq {
@@ -389,6 +391,24 @@ static void event_avail(struct vmsg_refdev *d, struct devstate *ds, const struct
     send_msg(d, &u, emit, ctx);
 }
 
+/* The harness test hook (vmsg/hook.h): acknowledge, then do what it asks
+ * through the same paths as the scheduled device-side events. */
+static void answer_hook(struct vmsg_refdev *d, struct devstate *ds, const struct vmsg_msg *m, struct vmsg_hook *h,
+                        vmsg_emit_fn emit, void *ctx)
+{
+    uint8_t f[64];
+    bool known = h->action == VMSG_HOOK_CONFIG_CHANGE || h->action == VMSG_HOOK_NEEDS_RESET;
+    struct vmsg_hook r = {h->action, 0, 0, known ? 0 : 1};
+    size_t n = vmsg_hook_encode(d->p.profile, true, m->dev_num, m->token, &r, f, sizeof f);
+    if (n)
+        emit(ctx, f, n);
+    (void)ds;
+    if (h->action == VMSG_HOOK_CONFIG_CHANGE)
+        vmsg_refdev_config_change(d, m->dev_num, h->arg0, h->arg1, emit, ctx);
+    else if (h->action == VMSG_HOOK_NEEDS_RESET)
+        vmsg_refdev_needs_reset(d, m->dev_num, emit, ctx);
+}
+
 static void dev_receive(void *self, const uint8_t *f, size_t len, vmsg_emit_fn emit, void *ctx)
 {
     struct vmsg_refdev *d = self;
@@ -404,6 +424,11 @@ static void dev_receive(void *self, const uint8_t *f, size_t len, vmsg_emit_fn e
     struct devstate *ds = find_dev(d, m.dev_num);
     if (!ds)
         return;
+    struct vmsg_hook hook;
+    if (m.kind == VMSG_KIND_REQUEST && vmsg_hook_parse(&m, &hook)) {
+        answer_hook(d, ds, &m, &hook, emit, ctx);
+        return;
+    }
     if (m.impl_defined || !m.def) {
         if (F(d, DEV_REPLY_TO_UNKNOWN) && m.kind == VMSG_KIND_REQUEST)
             send_raw_empty(d, f, len, emit, ctx);

@@ -27,5 +27,8 @@ void dcase_vqueue_reset_unnegotiated(struct vmsg_case *c);
 void dcase_io_after_driver_ok(struct vmsg_case *c);
 void dcase_vqueue_after_driver_ok(struct vmsg_case *c);
 void dcase_status_driver_ok(struct vmsg_case *c);
+void dcase_config_change_event(struct vmsg_case *c);
+void dcase_config_change_large(struct vmsg_case *c);
+void dcase_needs_reset(struct vmsg_case *c);
 
 #endif

@@ -55,6 +55,14 @@ static const struct vmsg_case_def cases[] = {
      dcase_vqueue_after_driver_ok, 0},
     {"device.status.driver-ok", "the status reply at DRIVER_OK matches the status in force", D,
      {"device.set-status.1", "device.get-status.1", "device.status.2"}, "status", dcase_status_driver_ok, 0},
+    {"device.events.config-change", "a device-side change: EVENT_CONFIG, new unique generation, coherent data", D,
+     {"device.config-change.1", "device.config-gen.1", "device.notify.1", "device.event-config.1", "device.notify.2"},
+     "events hook", dcase_config_change_event, 0},
+    {"device.events.config-change-large", "a change too big for one EVENT_CONFIG is announced without data", D,
+     {"device.config-gen.2", "device.config-change.1"}, "events hook", dcase_config_change_large, 0},
+    {"device.events.needs-reset", "an unrecoverable error sets DEVICE_NEEDS_RESET and announces it", D,
+     {"device.reset.2", "device.notify.1", "device.event-config.1", "device.get-status.1"}, "events hook",
+     dcase_needs_reset, 0},
 };
 
 const struct vmsg_case_def *vmsg_suite_device(size_t *n)

@@ -48,7 +48,7 @@ only() {
 }
 
 complete -p vmsg | grep -q -- '-F _vmsg' || { echo "complete.sh: FAIL: not registered"; exit 1; }
-has "vmsg " decode dump clauses run report refdev refdrv
+has "vmsg " decode dump clauses run report refdev refdrv check
 only "vmsg re" report refdev refdrv
 only "vmsg --ver" --version
 has "vmsg run --" --suite --iut --report --strict --list --quiet
@@ -75,6 +75,11 @@ only "vmsg refdev --listen std" stdio:
 only "vmsg report --format j" json junit
 only "vmsg clauses --role d" driver device
 has "vmsg clauses --" --role --level --testability --uncovered --catalog --json
-has "vmsg refdev --" --listen --personality --check --fault --list-faults
+has "vmsg refdev --" --listen --stdio --personality --check --fault --list-faults
+has "vmsg refdrv --" --connect --stdio --fault --bus
+has "vmsg refdrv -c unix" unix: unix-listen:
+only "vmsg check --format " text json
+only "vmsg check --role a" all
+has "vmsg check --" --profile --mid-session --complete --strict
 echo "complete.sh: $((n - fails)) passed, $fails failed"
 [[ $fails == 0 ]]

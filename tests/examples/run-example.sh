@@ -4,9 +4,13 @@
 # in a temporary directory (vectors/ linked from the source tree), with the
 # built vmsg first on PATH. Exit 77 (skip, with the reason) when the example
 # needs something not built yet.
-# usage: run-example.sh SOURCE_DIR VMSG_DIR NAME
+# The Wireshark example uses the plugin of this build when tshark does not
+# load one already: a `tshark` first on PATH runs the real one as nobody with
+# WIRESHARK_PLUGIN_DIR (root tshark ignores plugin dirs of its own, as the
+# README says), which is what a user with the plugin in ~/.local gets.
+# usage: run-example.sh SOURCE_DIR VMSG_DIR NAME [PLUGIN.so]
 set -eu
-src=$1 bindir=$2 name=$3
+src=$1 bindir=$2 name=$3 plugin=${4:-}
 doc=$src/docs/examples.md
 PATH=$bindir:$PATH
 export PATH
@@ -27,11 +31,12 @@ bus-sides)
     vmsg run --help | grep -q -- --driver-side || skip "needs 'vmsg run --driver-side', not on this branch yet" ;;
 wireshark-plugin)
     command -v tshark >/dev/null || skip "tshark is not installed"
-    tshark -G protocols 2>/dev/null | grep -q 'virtio-msg' ||
-        skip "the vmsg Wireshark plugin is not installed where tshark looks" ;;
+    tshark -G protocols 2>/dev/null | grep -q 'virtio-msg' || [ -f "$plugin" ] ||
+        skip "the vmsg Wireshark plugin is neither installed nor built (VMSG_BUILD_DISSECTOR)" ;;
 *) echo "run-example.sh: unknown need '$needs'"; exit 1 ;;
 esac
 tmp=$(mktemp -d)
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 awk -v m="$marker" '
     $0 == m { found = 1; next }
@@ -39,7 +44,21 @@ awk -v m="$marker" '
     inside && /^```$/ { exit }
     inside { print }' "$doc" >"$tmp/example.sh"
 [ -s "$tmp/example.sh" ] || { echo "run-example.sh: example '$name' has no sh block"; exit 1; }
-ln -s "$src/vectors" "$tmp/vectors"
+mkdir -p "$tmp/vectors"
+cp -R "$src/vectors/captures" "$tmp/vectors/"
+if [ "$needs" = wireshark-plugin ] && ! tshark -G protocols 2>/dev/null | grep -q 'virtio-msg'; then
+    ver=$(tshark -v | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+    mkdir -p "$tmp/plugins/$ver/epan" "$tmp/bin"
+    cp "$plugin" "$tmp/plugins/$ver/epan/"
+    asuser=""
+    [ "$(id -u)" = 0 ] && asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    printf '#!/bin/sh\nexec %s env HOME=/nonexistent WIRESHARK_PLUGIN_DIR=%s %s "$@"\n' \
+        "$asuser" "$tmp/plugins" "$(command -v tshark)" >"$tmp/bin/tshark"
+    chmod 755 "$tmp/bin/tshark"
+    chmod -R a+rX "$tmp"
+    PATH=$tmp/bin:$PATH
+    echo "(tshark runs with this build's plugin: $plugin)"
+fi
 echo "--- example $name (expect exit $want):"
 cat "$tmp/example.sh"
 echo "---"

@@ -62,7 +62,7 @@ out=$(vmsg clauses --role device --level MUST 2>&1) || fail "clauses exit $?"
 case $out in *"clauses listed; coverage:"*) ok "vmsg clauses" ;; *) fail "clauses: $out" ;; esac
 rc=0; out=$(vmsg run -q 2>&1) || rc=$?
 case "$rc:$out" in 0:*" passed, 0 failed"*) ok "vmsg run -q: $out" ;; *) fail "run -q (exit $rc): $out" ;; esac
-rc=0; out=$(vmsg run -q --suite device --iut 'exec:vmsg refdev --listen stdio:' --report rep 2>&1) || rc=$?
+rc=0; out=$(vmsg run -q --suite device --iut 'exec:vmsg refdev --stdio' --report rep 2>&1) || rc=$?
 case "$rc:$out" in 0:*" passed, 0 failed"*) ok "vmsg run over exec: with the installed refdev" ;;
 *) fail "run exec: (exit $rc): $out" ;; esac
 [ -s rep/results.json ] && [ -s rep/report.html ] || fail "run --report: reports missing"

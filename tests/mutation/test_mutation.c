@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 
 #include <vmsg/iut.h>
 #include <vmsg/ref.h>
@@ -82,19 +83,55 @@ static bool listed(const char *name)
     return false;
 }
 
+/* The personalities of the reference device (harness/ref/personalities): the
+ * references must be clean in every one, and a fault that one personality
+ * hides (say, a config too small to need a data-less EVENT_CONFIG) is tried
+ * under the others. */
+static char personalities[16][512];
+static unsigned npersonalities;
+
+static void load_personalities(void)
+{
+    const char *dir = VMSG_SOURCE_DIR "/harness/ref/personalities";
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d) {
+        fprintf(stderr, "%s: cannot open\n", dir);
+        exit(2);
+    }
+    while ((e = readdir(d)) != NULL && npersonalities < 16) {
+        size_t n = strlen(e->d_name);
+        if (n > 5 && !strcmp(e->d_name + n - 5, ".yaml"))
+            snprintf(personalities[npersonalities++], sizeof personalities[0], "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    if (!npersonalities) {
+        fprintf(stderr, "%s: no personality\n", dir);
+        exit(2);
+    }
+}
+
 static void mutate_role(unsigned role, enum vmsg_fault_role frole, const char *base)
 {
     size_t n = 0, suite_cases = 0;
     vmsg_suite_cases(role, &suite_cases);
     const struct vmsg_fault *f = vmsg_faults(&n);
     unsigned total = 0, killed = 0, bad = 0;
+    bool pers = frole == VMSG_FAULT_DEV; /* only the device has personalities */
+    char uri[1024];
     if (suite_cases) {
-        struct tally clean;
-        memset(&clean, 0, sizeof clean);
-        run_suite(role, base, &clean);
-        if (clean.fail || clean.warn || clean.error)
-            fail_msg("%s: the unfaulted reference gives %u FAIL, %u WARN, %u ERROR: %s", base, clean.fail,
-                     clean.warn, clean.error, clean.first);
+        for (unsigned p = 0; p <= (pers ? npersonalities : 0); p++) {
+            struct tally clean;
+            memset(&clean, 0, sizeof clean);
+            if (p)
+                snprintf(uri, sizeof uri, "%s?personality=%s", base, personalities[p - 1]);
+            else
+                snprintf(uri, sizeof uri, "%s", base);
+            run_suite(role, uri, &clean);
+            if (clean.fail || clean.warn || clean.error)
+                fail_msg("%s: the unfaulted reference gives %u FAIL, %u WARN, %u ERROR: %s", uri, clean.fail,
+                         clean.warn, clean.error, clean.first);
+        }
     }
     for (size_t i = 0; i < n; i++) {
         if (f[i].role != frole)
@@ -103,9 +140,11 @@ static void mutate_role(unsigned role, enum vmsg_fault_role frole, const char *b
         struct tally t;
         memset(&t, 0, sizeof t);
         t.clause = f[i].clause;
-        if (suite_cases) {
-            char uri[256];
-            snprintf(uri, sizeof uri, "%s?fault=%s", base, f[i].name);
+        for (unsigned p = 0; suite_cases && !t.killed && p <= (pers ? npersonalities : 0); p++) {
+            if (p)
+                snprintf(uri, sizeof uri, "%s?personality=%s&fault=%s", base, personalities[p - 1], f[i].name);
+            else
+                snprintf(uri, sizeof uri, "%s?fault=%s", base, f[i].name);
             run_suite(role, uri, &t);
         }
         killed += t.killed;
@@ -129,6 +168,12 @@ static void test_device_faults(void **state)
 {
     (void)state;
     mutate_role(VMSG_IUT_DEVICE, VMSG_FAULT_DEV, "builtin:refdev");
+}
+
+static void test_driver_faults(void **state)
+{
+    (void)state;
+    mutate_role(VMSG_IUT_DRIVER, VMSG_FAULT_DRV, "builtin:refdrv");
 }
 
 static void load_survivors(const char *path)
@@ -158,6 +203,7 @@ int main(int argc, char **argv)
         return 2;
     }
     load_survivors(argv[1]);
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_device_faults)};
+    load_personalities();
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_device_faults), cmocka_unit_test(test_driver_faults)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

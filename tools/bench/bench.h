@@ -17,7 +17,8 @@ struct bench_opts {
 
 /*   X(name,  function,          one-line summary) */
 #define VMSG_BENCH_SECTIONS(X) \
-    X(codec, vmsg_bench_codec, "vmsg_decode + validation of mixed v1 messages vs memcpy of the same bytes")
+    X(codec, vmsg_bench_codec, "vmsg_decode + validation of mixed v1 messages vs memcpy of the same bytes") \
+    X(check, vmsg_bench_check, "passive checker on 1M v1 messages: in memory vs decode only, from a capture vs libpcap")
 
 #define X(name, fn, summary) int fn(const struct bench_opts *o);
 VMSG_BENCH_SECTIONS(X)

@@ -56,23 +56,24 @@ _vmsg() {
     # option values
     local what=""
     case "$cmd:$prev" in
-    *:--profile | decode:-p | dump:-p | clauses:-p | run:-p) what=profile ;;
-    *:--binding | decode:-b | dump:-b) what=binding ;;
+    *:--profile | decode:-p | dump:-p | clauses:-p | run:-p | check:-p) what=profile ;;
+    *:--binding | decode:-b | dump:-b | check:-b) what=binding ;;
     run:--suite | run:-s) what=suite ;;
     run:--iut | run:-i) what=iut ;;
     run:--case | run:-k) what=case ;;
     run:--clause | run:-c) what=clause ;;
     run:--report | run:-r) what=dir ;;
     run:--expect | run:-e | clauses:--catalog | clauses:-c | report:--output | report:-o) what=file ;;
-    report:--format | report:-f) what=format ;;
+    report:--format | report:-f | check:--format | check:-f) what=format ;;
+    check:--role | check:-r) what=checkrole ;;
     clauses:--role | clauses:-r) what=role ;;
     clauses:--level | clauses:-l) what=level ;;
     clauses:--testability | clauses:-t) what=testability ;;
     refdev:--listen | refdev:-L) what=listen ;;
-    refdrv:--connect | refdrv:-C) what=iut ;;
+    refdrv:--connect | refdrv:-c) what=iut ;;
     refdev:--personality | refdev:-p) what=personality ;;
     refdev:--fault | refdev:-f | refdrv:--fault | refdrv:-f) what=fault ;;
-    *:--count | dump:-c | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t)
+    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t)
         COMPREPLY=()
         return 0
         ;;
@@ -81,7 +82,9 @@ _vmsg() {
     profile) _vmsg_reply "$cur" $("$vmsg" --list-profiles 2>/dev/null) ;;
     binding) _vmsg_reply "$cur" none ffa-b ffa-c ffa-d ffa-e ;;
     suite) _vmsg_reply "$cur" device driver bus all ;;
-    format) _vmsg_reply "$cur" json junit tap md html text ;;
+    format)
+        if [[ $cmd == check ]]; then _vmsg_reply "$cur" text json; else _vmsg_reply "$cur" json junit tap md html text; fi ;;
+    checkrole) _vmsg_reply "$cur" driver device bus all ;;
     role) _vmsg_reply "$cur" driver device bus any ;;
     level) _vmsg_reply "$cur" MUST must-not SHOULD should-not MAY ;;
     testability) _vmsg_reply "$cur" active passive both untestable ;;
@@ -141,7 +144,7 @@ _vmsg() {
     fi
     # operands
     case $cmd in
-    dump | report) _vmsg_files "$cur" -f ;;
+    dump | report | check) _vmsg_files "$cur" -f ;;
     *) COMPREPLY=() ;;
     esac
     return 0

@@ -14,7 +14,7 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: vmsg refdev --listen URI [--personality FILE] [--fault NAME[,NAME...]]\n"
+            "usage: vmsg refdev (--stdio | --listen URI) [--personality FILE] [--fault NAME[,NAME...]]\n"
             "       vmsg refdev --check [--personality FILE]\n"
             "       vmsg refdev --list-faults\n"
             "The reference virtio-msg v1 device. Its personality (ids, features, config,\n"
@@ -23,6 +23,7 @@ static void usage(FILE *out)
             "  -L, --listen URI        serve the device on URI until the peer closes: stdio:\n"
             "                          (for a harness's exec:), unix-listen:PATH, tcp-listen:PORT,\n"
             "                          seqpacket-listen:PATH, unix:PATH, shm:DIR/NAME\n"
+            "      --stdio             the same as --listen stdio: (as vmsg refdrv --stdio)\n"
             "  -p, --personality FILE  load the personality (default: built-in); a NAME without\n"
             "                          '/' is also looked up in the installed personalities\n"
             "                          (share/vmsg/personalities/NAME.yaml)\n"
@@ -31,15 +32,17 @@ static void usage(FILE *out)
             "  -l, --list-faults       print NAME  CLAUSE  description for every dev fault\n"
             "  -h, --help              this text\n\n"
             "examples:\n"
-            "  vmsg run --suite device --iut 'exec:vmsg refdev --listen stdio:'\n"
-            "  vmsg refdev --listen unix-listen:/tmp/dev.sock --fault ignore-generation\n"
+            "  vmsg run --suite device --iut 'exec:vmsg refdev --stdio'\n"
+            "  vmsg refdev --listen unix-listen:/tmp/dev.sock --fault dev-ignore-generation\n"
             "  vmsg refdev --personality big-config.yaml --check\n\n"
             "exit: 0 ok (peer closed), 2 usage or personality error, 3 transport error\n");
 }
 
 int vmsg_cmd_refdev(int argc, char **argv)
 {
+    enum { OPT_STDIO = 256 };
     static const struct option lo[] = {{"listen", required_argument, 0, 'L'},
+                                       {"stdio", no_argument, 0, OPT_STDIO},
                                        {"personality", required_argument, 0, 'p'},
                                        {"check", no_argument, 0, 'c'},
                                        {"fault", required_argument, 0, 'f'},
@@ -56,6 +59,7 @@ int vmsg_cmd_refdev(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":L:p:cf:lh", lo, NULL)) != -1) {
         switch (c) {
         case 'L': listen = optarg; break;
+        case OPT_STDIO: listen = "stdio:"; break;
         case 'p': pers = optarg; break;
         case 'c': check = true; break;
         case 'f':

@@ -40,6 +40,7 @@ static void usage(FILE *out)
             "      --strict         a broken SHOULD (WARN) counts as a failure\n"
             "  -e, --expect FILE    expectations (YAML list of {case, verdict, reason}): XFAIL/XPASS\n"
             "      --seed N         seed of every random choice (default 1)\n"
+            "      --reply-timeout MS  how long to wait for one answer (default 500; 50 for builtin:)\n"
             "  -r, --report DIR     write results.json and the reports into DIR\n"
             "      --no-fork        run cases in this process (debugging; no time box)\n"
             "  -v, --verbose        print every case, not only the unexpected ones\n"
@@ -49,7 +50,7 @@ static void usage(FILE *out)
             "examples:\n"
             "  vmsg run                                       # all suites, built-in references\n"
             "  vmsg run --suite device --iut exec:./my-device --report out/\n"
-            "  vmsg run --suite device --iut builtin:refdev?fault=ignore-generation -k 'device.config.*'\n\n"
+            "  vmsg run --suite device --iut builtin:refdev?fault=dev-ignore-generation -k 'device.config.*'\n\n"
             "exit: 0 nothing unexpected, 1 failures, 2 usage or input error, 3 harness or transport error\n");
 }
 
@@ -67,7 +68,7 @@ static int parse_uint(const char *opt, const char *s, unsigned long max, unsigne
 
 int vmsg_cmd_run(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK };
+    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK, OPT_REPLY };
     static const struct option lopts[] = {
         {"suite", required_argument, 0, 's'},  {"iut", required_argument, 0, 'i'},
         {"profile", required_argument, 0, 'p'}, {"dev-num", required_argument, 0, 'd'},
@@ -75,6 +76,7 @@ int vmsg_cmd_run(int argc, char **argv)
         {"clause", required_argument, 0, 'c'}, {"tag", required_argument, 0, 't'},
         {"list", no_argument, 0, 'l'},           {"strict", no_argument, 0, OPT_STRICT},
         {"expect", required_argument, 0, 'e'}, {"seed", required_argument, 0, OPT_SEED},
+        {"reply-timeout", required_argument, 0, OPT_REPLY},
         {"report", required_argument, 0, 'r'}, {"no-fork", no_argument, 0, OPT_NOFORK},
         {"verbose", no_argument, 0, 'v'},        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
@@ -141,6 +143,13 @@ int vmsg_cmd_run(int argc, char **argv)
             break;
         case 'r': report = optarg; break;
         case OPT_NOFORK: o.isolate = false; break;
+        case OPT_REPLY:
+            if (parse_uint("--reply-timeout", optarg, 600000, &v) || v == 0) {
+                fprintf(stderr, "vmsg: run: --reply-timeout: give 1 to 600000 ms\n");
+                return 2;
+            }
+            o.reply_timeout_ms = (unsigned)v;
+            break;
         case 'v': verbosity = 2; break;
         case 'q': verbosity = 0; break;
         case 'h': usage(stdout); return 0;
@@ -179,6 +188,30 @@ int vmsg_cmd_run(int argc, char **argv)
         }
         free(ex);
         return 0;
+    }
+    /* Check every IUT before any output: a typo in a URI, a fault name or a
+     * personality is one usage error, not one ERROR per case. In-process IUTs
+     * are cheap to build once; others are reached per case. */
+    for (unsigned role = 0; role <= VMSG_IUT_BUS; role++) {
+        size_t n = 0;
+        if ((o.role >= 0 && (unsigned)o.role != role) || !vmsg_suite_cases(role, &n) || !n)
+            continue;
+        struct vmsg_iut_bus probe;
+        char err[512];
+        if (vmsg_iut_bus_init(&probe, iut, role, &o.link, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: run: %s\n", err);
+            free(ex);
+            return 2;
+        }
+        if (vmsg_iut_bus_is_builtin(&probe)) {
+            struct vmsg_bus *b = NULL;
+            if (vmsg_bus_open(probe.uri, &probe.bopts, &b, err, sizeof err) != VMSG_BUS_OK) {
+                fprintf(stderr, "vmsg: run: --iut: %s\n", err);
+                free(ex);
+                return 2;
+            }
+            vmsg_bus_close(b);
+        }
     }
     struct vmsg_run_output out;
     if (vmsg__run_output_open(&out, report, iut ? iut : "builtin", &o, verbosity) != 0) {

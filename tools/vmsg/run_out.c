@@ -129,10 +129,9 @@ int vmsg__run_output_close(struct vmsg_run_output *out, const struct vmsg_run_su
     char err[512];
     if (out->results) {
         struct vmsg_tally t;
-        if (vmsg_results_close(out->results, &t, err, sizeof err) != 0) {
-            fprintf(stderr, "vmsg: run: %s\n", err);
-            rc = -1;
-        } else if (vmsg_report_write_dir(out->report_dir, err, sizeof err) != 0) {
+        /* reports are rendered only from results that closed cleanly */
+        if (vmsg_results_close(out->results, &t, err, sizeof err) != 0 ||
+            vmsg_report_write_dir(out->report_dir, err, sizeof err) != 0) {
             fprintf(stderr, "vmsg: run: %s\n", err);
             rc = -1;
         }

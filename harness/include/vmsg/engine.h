@@ -83,10 +83,17 @@ uint32_t vmsg_case_rand(struct vmsg_case *c);
 const char *vmsg_case_ics(const struct vmsg_case *c, const char *key);
 
 /* Send a frame; recorded as evidence. Transport failures end the case with
- * ERROR (they never come back to the case body as a verdict of the IUT). */
+ * ERROR (they never come back to the case body as a verdict of the IUT);
+ * false only for a closed IUT under vmsg_case_allow_close. */
 bool vmsg_case_send(struct vmsg_case *c, const uint8_t *frame, size_t len);
 /* Encode and send m. */
 bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m);
+/* An IUT that may finish on its own (a driver whose script is done): after
+ * this call, the IUT closing the connection comes back from vmsg_case_send
+ * (false) and vmsg_case_recv (VMSG_IO_CLOSED) instead of ending the case
+ * with ERROR. */
+void vmsg_case_allow_close(struct vmsg_case *c, bool allow);
+
 /* Receive one frame within timeout_ms. Returns VMSG_IO_OK with the frame in
  * buf (decoded into m when m is non-NULL), VMSG_IO_TIMEOUT when nothing came;
  * CLOSED / ERROR end the case with ERROR. The decode outcome is in *diag. */

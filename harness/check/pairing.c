@@ -1,0 +1,69 @@
+/* Request/response pairing per (bus, dev_num, class, requesting side): a
+ * bounded FIFO, because v1 answers the requests of one device in order. */
+#include <stdio.h>
+
+#include "check_internal.h"
+
+static const char *name_of(uint8_t mname)
+{
+    return mname < VMSG_M__COUNT ? vmsg_mname_names[mname] : "request";
+}
+
+void vmsg__fifo_push(struct vmsg__ctx *x, struct vmsg__fifo *q, const struct vmsg__req *r)
+{
+    unsigned cap = x->c->o.max_outstanding;
+    if (q->n == cap) {
+        const struct vmsg__req *old = &q->r[q->head];
+        vmsg__emit(x, R_OVERFLOW, old->frame,
+                   "outstanding: more than %u requests in flight for dev %u; no longer tracking the one at frame %llu",
+                   cap, x->dev_num, (unsigned long long)old->frame);
+        q->head = (uint16_t)((q->head + 1) % cap);
+        q->n--;
+    }
+    q->r[(q->head + q->n) % cap] = *r;
+    q->n++;
+}
+
+bool vmsg__fifo_match(struct vmsg__ctx *x, struct vmsg__fifo *q, uint8_t msg_id, struct vmsg__req *out)
+{
+    unsigned cap = x->c->o.max_outstanding;
+    for (unsigned k = 0; k < q->n; k++) {
+        struct vmsg__req *r = &q->r[(q->head + k) % cap];
+        if (r->msg_id != msg_id)
+            continue;
+        *out = *r;
+        if (k) {
+            const struct vmsg__req *oldest = &q->r[q->head];
+            vmsg__emit(x, R_RESP_ORDER, oldest->frame,
+                       "msg_id: expected the answer to %s (frame %llu) first, got the answer to %s (frame %llu)",
+                       name_of(oldest->mname), (unsigned long long)oldest->frame, name_of(r->mname),
+                       (unsigned long long)r->frame);
+        }
+        /* close the gap: shift the younger entries down by one */
+        for (unsigned j = k; j + 1 < q->n; j++)
+            q->r[(q->head + j) % cap] = q->r[(q->head + j + 1) % cap];
+        q->n--;
+        return true;
+    }
+    return false;
+}
+
+void vmsg__fifo_drain(struct vmsg_check *c, struct vmsg__dev *d)
+{
+    unsigned cap = c->o.max_outstanding;
+    for (int cls = 0; cls < 2; cls++)
+        for (int s = 0; s < 2; s++) {
+            struct vmsg__fifo *q = &d->q[cls][s];
+            for (unsigned k = 0; k < q->n; k++) {
+                const struct vmsg__req *r = &q->r[(q->head + k) % cap];
+                char msg[200];
+                bool fail = c->o.complete && !d->removed;
+                snprintf(msg, sizeof msg, "response: expected one for %s (frame %llu), got none before the end%s",
+                         name_of(r->mname), (unsigned long long)r->frame,
+                         fail ? "" : d->removed ? " (device removed)" : " (trace may be cut)");
+                vmsg__emit_raw(c, 0, "check.unanswered", "bus.ordering.2", VMSG_CHECK_MUST,
+                               fail ? VMSG_CHECK_FAIL : VMSG_CHECK_INFO, d->bus, d->dev_num, r->frame, msg);
+            }
+            q->n = 0;
+        }
+}
