@@ -18,6 +18,7 @@ struct vmsg_case {
     const struct vmsg_run_opts *o;
     struct vmsg_case_result *r;
     void *conn;
+    void *dev_conn;          /* device side of a two-sided IUT, NULL otherwise */
     jmp_buf jb;
     uint64_t rng;
     uint16_t token;

@@ -76,7 +76,9 @@ static void record(struct vmsg_run_output *out, const struct vmsg_case_result *r
     struct vmsg_results_frame frames[VMSG_EVIDENCE_MAX_FRAMES];
     for (unsigned i = 0; i < r->nframes; i++) {
         const struct vmsg_frame_rec *f = &r->frames[i];
-        frames[i] = (struct vmsg_results_frame){f->dir ? iut : harness, f->dir ? harness : iut, f->bytes, f->len,
+        /* a bus IUT has two ends: the harness is the driver on one, the devices on the other */
+        const char *h = d->role == VMSG_IUT_BUS && f->side == VMSG_SIDE_DEVICE ? "device" : harness;
+        frames[i] = (struct vmsg_results_frame){f->dir ? iut : h, f->dir ? h : iut, f->bytes, f->len,
                                                 NULL, f->marked};
     }
     struct vmsg_results_case rc = {
