@@ -70,6 +70,7 @@ printf '%s\n' "${COMPREPLY[@]}" | grep -q '^dev-' && { echo "complete.sh: FAIL: 
 # URIs: readline replaces only the part after the last ':' (COMP_WORDBREAKS)
 has "vmsg run --iut builtin:ref" refdev refdrv "refdev?fault="
 has "vmsg run --iut ex" exec:
+has "vmsg run --suite bus --device-side uni" unix: unix-listen:
 has "vmsg run --iut builtin:refdev?fault=dev-wrong-d" "refdev?fault=dev-wrong-dev-num"
 only "vmsg refdev --listen std" stdio:
 only "vmsg report --format j" json junit

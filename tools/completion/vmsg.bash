@@ -59,7 +59,7 @@ _vmsg() {
     *:--profile | decode:-p | dump:-p | clauses:-p | run:-p | check:-p) what=profile ;;
     *:--binding | decode:-b | dump:-b | check:-b) what=binding ;;
     run:--suite | run:-s) what=suite ;;
-    run:--iut | run:-i) what=iut ;;
+    run:--iut | run:-i | run:--driver-side | run:--device-side) what=iut ;;
     run:--case | run:-k) what=case ;;
     run:--clause | run:-c) what=clause ;;
     run:--report | run:-r) what=dir ;;
@@ -73,7 +73,7 @@ _vmsg() {
     refdrv:--connect | refdrv:-c) what=iut ;;
     refdev:--personality | refdev:-p) what=personality ;;
     refdev:--fault | refdev:-f | refdrv:--fault | refdrv:-f) what=fault ;;
-    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t)
+    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t)
         COMPREPLY=()
         return 0
         ;;
@@ -102,7 +102,7 @@ _vmsg() {
             done
             _vmsg_reply "$cur" "${c[@]}"
         else
-            _vmsg_reply "$cur" builtin:refdev builtin:refdev?fault= builtin:refdrv builtin:refdrv?fault= \
+            _vmsg_reply "$cur" builtin:refdev builtin:refdev?fault= builtin:refdrv builtin:refdrv?fault= builtin:refbus \
                 exec: unix: unix-listen: tcp: tcp-listen: seqpacket: seqpacket-listen: shm: stdio:
             compopt -o nospace 2>/dev/null
         fi
