@@ -22,7 +22,7 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 # What the build and the tests use, as Debian 12 package names.
 BUILD_PKGS="cmake make gcc clang pkg-config libc6-dev libcmocka-dev libpcap-dev libyaml-dev
  libjansson-dev lcov libwireshark-dev wireshark-dev tshark util-linux"
-TEST_PKGS="libxml2-utils valgrind chromium"
+TEST_PKGS="libxml2-utils valgrind chromium man-db groff-base"
 
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }

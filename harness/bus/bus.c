@@ -135,12 +135,16 @@ static int open_scheme(struct vmsg_bus *b, const struct vmsg__uri *u)
         b->kind = VMSG__KIND_SHM;
         return vmsg__bus_open_shm(b, u);
     }
+    if (strcmp(s, "stdio") == 0) {
+        b->kind = VMSG__KIND_EXEC; /* the other end of an exec: pipe pair */
+        return vmsg__bus_open_stdio(b, u);
+    }
     if (strcmp(s, "pcap") == 0) {
         b->kind = VMSG__KIND_UNKNOWN;
         return vmsg__bus_open_pcap(b, u);
     }
     vmsg__bus_fail(b, "unknown URI scheme '%s' (expected builtin, exec, unix, unix-listen, tcp, "
-                      "tcp-listen, seqpacket, seqpacket-listen, shm, pcap)", s);
+                      "tcp-listen, seqpacket, seqpacket-listen, shm, pcap, stdio)", s);
     return VMSG_BUS_USAGE;
 }
 

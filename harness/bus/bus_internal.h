@@ -129,5 +129,6 @@ int vmsg__bus_open_unix(struct vmsg_bus *b, const struct vmsg__uri *u, bool list
 int vmsg__bus_open_tcp(struct vmsg_bus *b, const struct vmsg__uri *u, bool listen);
 int vmsg__bus_open_shm(struct vmsg_bus *b, const struct vmsg__uri *u);
 int vmsg__bus_open_pcap(struct vmsg_bus *b, const struct vmsg__uri *u);
+int vmsg__bus_open_stdio(struct vmsg_bus *b, const struct vmsg__uri *u);
 
 #endif

@@ -16,6 +16,7 @@
 #include <vmsg/results.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 
 static void usage(FILE *out)
@@ -159,8 +160,8 @@ static int parse(int argc, char **argv, struct opts *o)
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "p:b:r:f:m:sh", lopts, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":p:b:r:f:m:sh", lopts, NULL)) != -1) {
         switch (c) {
         case 'p':
             o->profile = strcmp(optarg, "auto") == 0 ? -1 : vmsg_profile_by_name(optarg);
@@ -206,11 +207,11 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_COMPLETE: o->complete = true; break;
         case OPT_BARE: o->rflags |= VMSG_CAP_READ_BARE; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("check", c, argv);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "vmsg: check: expected one capture file (see `vmsg check --help`)\n");
+        fprintf(stderr, "vmsg: check: expected one capture file (see vmsg check --help)\n");
         return 2;
     }
     return -1;

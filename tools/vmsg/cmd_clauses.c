@@ -9,6 +9,7 @@
 
 #include <vmsg/catalog.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "suites.h"
 
@@ -216,8 +217,8 @@ int vmsg_cmd_clauses(int argc, char **argv)
     bool json = false;
     const char *catalog_path = NULL;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "r:l:t:p:uc:jh", lopts, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":r:l:t:p:uc:jh", lopts, NULL)) != -1) {
         enum vmsg_role r;
         enum vmsg_level l;
         enum vmsg_testability t;
@@ -225,7 +226,7 @@ int vmsg_cmd_clauses(int argc, char **argv)
         switch (c) {
         case 'r':
             if (!vmsg_role_parse(optarg, &r)) {
-                fprintf(stderr, "vmsg clauses: --role %s: expected driver, device, bus or any\n",
+                fprintf(stderr, "vmsg: clauses: --role: '%s': expected driver, device, bus or any\n",
                         optarg);
                 return 2;
             }
@@ -234,7 +235,7 @@ int vmsg_cmd_clauses(int argc, char **argv)
         case 'l':
             if (!parse_level(optarg, &l)) {
                 fprintf(stderr,
-                        "vmsg clauses: --level %s: expected an RFC 2119 keyword (MUST, MUST NOT, "
+                        "vmsg: clauses: --level: '%s': expected an RFC 2119 keyword (MUST, MUST NOT, "
                         "SHOULD, SHOULD NOT, MAY, ...)\n",
                         optarg);
                 return 2;
@@ -244,7 +245,7 @@ int vmsg_cmd_clauses(int argc, char **argv)
         case 't':
             if (!vmsg_testability_parse(optarg, &t)) {
                 fprintf(stderr,
-                        "vmsg clauses: --testability %s: expected active, passive, both or "
+                        "vmsg: clauses: --testability: '%s': expected active, passive, both or "
                         "untestable\n",
                         optarg);
                 return 2;
@@ -254,7 +255,7 @@ int vmsg_cmd_clauses(int argc, char **argv)
         case 'p':
             if (!vmsg_clause_profile_parse(optarg, &p)) {
                 fprintf(stderr,
-                        "vmsg clauses: --profile %s: expected v1, v1-noresv, rfc2, v0 or "
+                        "vmsg: clauses: --profile: '%s': expected v1, v1-noresv, rfc2, v0 or "
                         "v2-draft\n",
                         optarg);
                 return 2;
@@ -274,13 +275,11 @@ int vmsg_cmd_clauses(int argc, char **argv)
             usage(stdout);
             return 0;
         default:
-            usage(stderr);
-            return 2;
+            return vmsg__cli_bad_option("clauses", c, argv);
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "vmsg clauses: %s: unexpected argument\n", argv[optind]);
-        usage(stderr);
+        fprintf(stderr, "vmsg: clauses: unexpected argument '%s' (see vmsg clauses --help)\n", argv[optind]);
         return 2;
     }
     struct vmsg_catalog *cat = NULL;
@@ -297,7 +296,7 @@ int vmsg_cmd_clauses(int argc, char **argv)
     struct vmsg_citation *cites = gather(&ncites);
     struct vmsg_coverage cov;
     if (!cites || vmsg_coverage_compute(&cov, clauses, nclauses, cites, ncites)) {
-        fprintf(stderr, "vmsg clauses: out of memory\n");
+        fprintf(stderr, "vmsg: clauses: out of memory\n");
         free(cites);
         vmsg_catalog_free(cat);
         return 3;

@@ -10,6 +10,7 @@
 #include <vmsg/hexparse.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 
 static void usage(FILE *out)
@@ -77,8 +78,8 @@ int vmsg_cmd_decode(int argc, char **argv)
                                           {0, 0, 0, 0}};
     struct opts o = {0, 0, false, 0};
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "p:b:jh", lopts, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":p:b:jh", lopts, NULL)) != -1) {
         switch (c) {
         case 'p':
             o.profile = vmsg_profile_by_name(optarg);
@@ -97,7 +98,7 @@ int vmsg_cmd_decode(int argc, char **argv)
             break;
         case 'j': o.json = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("decode", c, argv);
         }
     }
     int worst = 0, seen = 0;

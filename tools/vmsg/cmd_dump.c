@@ -13,6 +13,7 @@
 #include <vmsg/capture.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 
 static void usage(FILE *out)
@@ -212,8 +213,8 @@ int vmsg_cmd_dump(int argc, char **argv)
     struct dump_opts o = {-1, 0, false, false, false, 0};
     unsigned rflags = 0;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "vxap:b:c:h", lopts, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":vxap:b:c:h", lopts, NULL)) != -1) {
         switch (c) {
         case 'v': o.verbose = true; break;
         case 'x': o.hex = true; break;
@@ -245,11 +246,11 @@ int vmsg_cmd_dump(int argc, char **argv)
             break;
         }
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("dump", c, argv);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "vmsg: dump: expected one capture file (see `vmsg dump --help`)\n");
+        fprintf(stderr, "vmsg: dump: expected one capture file (see vmsg dump --help)\n");
         return 2;
     }
     const char *file = argv[optind];

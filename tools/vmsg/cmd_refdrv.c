@@ -15,6 +15,7 @@
 #include <vmsg/ref.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 
 static void usage(FILE *out)
@@ -149,8 +150,8 @@ int vmsg_cmd_refdrv(int argc, char **argv)
     int c;
     memset(&fs, 0, sizeof fs);
     vmsg_refdrv_opts_default(&o);
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "c:f:lh", lo, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":c:f:lh", lo, NULL)) != -1) {
         switch (c) {
         case O_STDIO: stdio_mode = true; break;
         case 'c': uri = optarg; break;
@@ -192,12 +193,14 @@ int vmsg_cmd_refdrv(int argc, char **argv)
             break;
         case 'l': vmsg_faults_print(stdout, VMSG_FAULT_DRV); return 0;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("refdrv", c, argv);
         }
     }
     if (optind < argc || stdio_mode == (uri != NULL)) {
-        fprintf(stderr, "vmsg: refdrv: give exactly one of --stdio and --connect URI\n");
-        usage(stderr);
+        if (optind < argc)
+            fprintf(stderr, "vmsg: refdrv: unexpected argument '%s' (see vmsg refdrv --help)\n", argv[optind]);
+        else
+            fprintf(stderr, "vmsg: refdrv: give exactly one of --stdio and --connect URI (see vmsg refdrv --help)\n");
         return 2;
     }
     struct vmsg_refdrv *d = vmsg_refdrv_new(&o, &fs);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "report.h"
 
@@ -76,25 +77,25 @@ int vmsg_cmd_report(int argc, char **argv)
     const char *fmt = NULL, *outp = NULL;
     bool cmp = false;
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:ch", lopts, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":f:o:ch", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': fmt = optarg; break;
         case 'o': outp = optarg; break;
         case 'c': cmp = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("report", c, argv);
         }
     }
     if (cmp) {
         if (argc - optind != 2) {
-            fprintf(stderr, "vmsg: report: --compare needs OLD.json NEW.json\n");
+            fprintf(stderr, "vmsg: report: --compare needs OLD.json NEW.json (see vmsg report --help)\n");
             return 2;
         }
         return compare(argv[optind], argv[optind + 1], fmt, outp);
     }
     if (argc - optind != 1) {
-        fprintf(stderr, "vmsg: report: give one results file (see `vmsg report --help`)\n");
+        fprintf(stderr, "vmsg: report: give one results file (see vmsg report --help)\n");
         return 2;
     }
     enum vmsg_report_format f = VMSG_REPORT_MD;

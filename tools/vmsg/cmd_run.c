@@ -16,6 +16,7 @@
 #include <vmsg/iut.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "run_out.h"
 #include "suites.h"
@@ -102,8 +103,8 @@ int vmsg_cmd_run(int argc, char **argv)
     bool list = false;
     int verbosity = 1, c;
     unsigned long v;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "s:i:p:d:m:k:c:t:le:r:vqh", lopts, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":s:i:p:d:m:k:c:t:le:r:vqh", lopts, NULL)) != -1) {
         switch (c) {
         case 's':
             if (!strcmp(optarg, "all"))
@@ -165,7 +166,7 @@ int vmsg_cmd_run(int argc, char **argv)
         case 'v': verbosity = 2; break;
         case 'q': verbosity = 0; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("run", c, argv);
         }
     }
     if (optind < argc) {

@@ -8,6 +8,7 @@
  *   tcp:HOST:PORT  tcp-listen:[HOST:]PORT  TCP (listen binds 127.0.0.1 by default)
  *   seqpacket:PATH  seqpacket-listen:PATH AF_UNIX SOCK_SEQPACKET, one frame per datagram
  *   shm:DIR/NAME              SPSC queue files + notification socket (wire-formats 8.2)
+ *   stdio:                    this process's stdin/stdout (the serving end of exec:)
  *
  * Every URI except exec: takes a query: `?max=N` (largest message, default
  * 264), `&side=driver|device`, and for shm `&create=0|1`.
