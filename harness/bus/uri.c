@@ -33,7 +33,7 @@ bool vmsg__uri_parse(const char *uri, struct vmsg__uri *u, char *err, size_t err
         snprintf(err, errcap, "%s: out of memory", uri);
         return false;
     }
-    if (u->rest[0] == 0 && strcmp(u->scheme, "builtin") != 0) {
+    if (u->rest[0] == 0 && strcmp(u->scheme, "builtin") != 0 && strcmp(u->scheme, "stdio") != 0) {
         snprintf(err, errcap, "%s: empty address after '%s:'", uri, u->scheme);
         vmsg__uri_free(u);
         return false;

@@ -10,8 +10,8 @@
     X(clauses, vmsg_cmd_clauses, "list the clause catalog and its coverage")                \
     X(run, vmsg_cmd_run, "run the conformance suites against an implementation under test")     \
     X(report, vmsg_cmd_report, "render results as JSON, JUnit, TAP, Markdown or HTML; compare runs") \
-    X(refdev, vmsg_cmd_refdev, "reference device: personality check, fault list")           \
-    X(refdrv, vmsg_cmd_refdrv, "reference driver: fault list")                              \
+    X(refdev, vmsg_cmd_refdev, "reference device: serve on a URI or stdin/stdout; personality check, faults") \
+    X(refdrv, vmsg_cmd_refdrv, "reference driver: run its script over a URI or stdin/stdout; faults") \
     X(check, vmsg_cmd_check, "passive checker: judge the traffic of a capture against the clauses") \
     /* end of list */
 
