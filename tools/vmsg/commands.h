@@ -13,6 +13,7 @@
     X(refdev, vmsg_cmd_refdev, "reference device: serve on a URI or stdin/stdout; personality check, faults") \
     X(refdrv, vmsg_cmd_refdrv, "reference driver: run its script over a URI or stdin/stdout; faults") \
     X(check, vmsg_cmd_check, "passive checker: judge the traffic of a capture against the clauses") \
+    X(proxy, vmsg_cmd_proxy, "relay between a driver and a device: capture and check live") \
     /* end of list */
 
 #define X(name, fn, summary) int fn(int argc, char **argv);
