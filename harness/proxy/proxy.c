@@ -158,7 +158,7 @@ static int run_refbus(struct px *x, int *which)
     struct vmsg_refbus_opts bo = o->bus;
     uint32_t m1 = vmsg_bus_params(x->drv)->max_msg_size, m2 = vmsg_bus_params(x->dev)->max_msg_size;
     if (!bo.max_msg_size)
-        bo.max_msg_size = m1 < m2 ? m1 : m2;
+        bo.max_msg_size = o->max_msg_size ? o->max_msg_size : m1 < m2 ? m1 : m2;
     if (!bo.ndevs) {
         bo.ndevs = 1;
         bo.dev_nums[0] = 1;

@@ -66,6 +66,14 @@ static void on_signal(int sig)
     g_stop = 1;
 }
 
+/* Real transports carry frames of any size, so that a frame above the bus
+ * maximum is relayed and judged (check.msg-size-max) instead of breaking the
+ * stream; a builtin: endpoint is told the maximum itself. */
+static uint32_t carry_max(const char *uri, unsigned long max)
+{
+    return strncmp(uri, "builtin:", 8) == 0 ? (uint32_t)max : 65535u;
+}
+
 static const char *side_name(int s) { return s ? "device side" : "driver side"; }
 
 /* Listening sides say where (tcp-listen:...:0 picks a port); exec: sides their pid. */
@@ -214,9 +222,11 @@ int vmsg_cmd_proxy(int argc, char **argv)
     struct vmsg_bus *dev = NULL, *drv = NULL;
     /* the device first, so that it is there when the driver arrives */
     bo.side = VMSG_BUS_SIDE_DRIVER;
+    bo.params.max_msg_size = carry_max(dev_uri, max);
     rc = vmsg_bus_open(dev_uri, &bo, &dev, err, sizeof err);
     if (rc == VMSG_BUS_OK) {
         bo.side = VMSG_BUS_SIDE_DEVICE;
+        bo.params.max_msg_size = carry_max(drv_uri, max);
         rc = vmsg_bus_open(drv_uri, &bo, &drv, err, sizeof err);
     }
     int status = 0;
