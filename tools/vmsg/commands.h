@@ -14,6 +14,7 @@
     X(refdrv, vmsg_cmd_refdrv, "reference driver: run its script over a URI or stdin/stdout; faults") \
     X(check, vmsg_cmd_check, "passive checker: judge the traffic of a capture against the clauses") \
     X(proxy, vmsg_cmd_proxy, "relay between a driver and a device: capture and check live") \
+    X(replay, vmsg_cmd_replay, "play one side of a capture against a live implementation, compare") \
     /* end of list */
 
 #define X(name, fn, summary) int fn(int argc, char **argv);
