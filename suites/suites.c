@@ -6,6 +6,8 @@ const struct vmsg_case_def *vmsg_suite_cases(unsigned role, size_t *n)
     *n = 0;
     switch (role) {
     case VMSG_IUT_DEVICE: return vmsg_suite_device(n);
+    case VMSG_IUT_BUS: return vmsg_suite_bus(n);
+    case VMSG_IUT_DRIVER: return vmsg_suite_driver(n);
     default: return NULL;
     }
 }

@@ -8,6 +8,8 @@
 #include <vmsg/engine.h>
 
 const struct vmsg_case_def *vmsg_suite_device(size_t *n);
+const struct vmsg_case_def *vmsg_suite_bus(size_t *n);
+const struct vmsg_case_def *vmsg_suite_driver(size_t *n);
 
 /* The case table of one IUT role (enum vmsg_iut_role); NULL with *n = 0 when
  * that suite has no cases. */

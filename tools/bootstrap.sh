@@ -3,8 +3,9 @@
 #
 #   tools/bootstrap.sh run    install what is missing, build, run the suites against
 #                             the built-in reference implementations, write the reports
-#   tools/bootstrap.sh test   install what is missing, build twice (gcc; clang with
-#                             ASan+UBSan) and run every test with ctest in both builds
+#   tools/bootstrap.sh test   install what is missing, build three times (gcc; clang with
+#                             ASan+UBSan; clang libFuzzer) and run every test with ctest in the
+#                             first two, a bounded fuzz smoke in the third
 #   tools/bootstrap.sh build  install and build only
 #
 # Idempotent: packages already present are not touched, builds are incremental.
@@ -64,7 +65,7 @@ do_build() {
 do_run() {
     do_build
     vmsg="$top/$BUILD_DIR/tools/vmsg/vmsg"
-    out="$top/$BUILD_DIR/reports"
+    out="$top/$BUILD_DIR/vmsg-report"
     mkdir -p "$out"
     if "$vmsg" --help | grep -q '^  run '; then
         say "running all suites against the built-in reference implementations"
@@ -105,7 +106,15 @@ do_test() {
     (cd "$ASAN_BUILD_DIR" &&
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             ctest --output-on-failure -j "$JOBS") || rc=1
-    [ "$rc" = 0 ] && say "all tests passed in both builds" || say "some tests FAILED (see above)"
+    FUZZ_BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
+    say "fuzz smoke: clang libFuzzer + ASan + UBSan, $FUZZ_BUILD_DIR, 10 s per target"
+    # only the fuzz programs: the rest of the tree was tested in the two builds above
+    [ -f "$FUZZ_BUILD_DIR/CMakeCache.txt" ] || cmake -S "$top" -B "$FUZZ_BUILD_DIR" -DCMAKE_C_COMPILER=clang \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVMSG_FUZZ=ON -DVMSG_FUZZ_SMOKE_SECONDS=10 >/dev/null
+    cmake --build "$FUZZ_BUILD_DIR" -j "$JOBS" --target fuzz-all -- --no-print-directory >/dev/null ||
+        cmake --build "$FUZZ_BUILD_DIR" -j 1 --target fuzz-all
+    (cd "$FUZZ_BUILD_DIR" && ASAN_OPTIONS=detect_leaks=1 ctest -L fuzz --output-on-failure -j "$JOBS") || rc=1
+    [ "$rc" = 0 ] && say "all tests passed in the three builds" || say "some tests FAILED (see above)"
     return "$rc"
 }
 

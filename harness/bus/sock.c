@@ -402,7 +402,7 @@ static int tcp_listen(struct vmsg_bus *b, struct sock_bus *sb, const char *host,
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 1) == 0) {
-            struct sockaddr_storage ss;
+            struct sockaddr_storage ss = {0}; /* zeroed: clang-analyzer does not see getsockname fill it */
             socklen_t sl = sizeof ss;
             char h[NI_MAXHOST], p[NI_MAXSERV];
             if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&

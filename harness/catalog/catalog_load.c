@@ -262,7 +262,7 @@ static int by_id_cmp(const void *a, const void *b)
 
 static void free_clauses(struct vmsg_clause *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; v && i < n; i++) { /* v is NULL when its calloc failed */
         free((char *)v[i].id);
         free((char *)v[i].label);
         free((char *)v[i].summary);

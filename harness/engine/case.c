@@ -32,12 +32,13 @@ const char *vmsg_case_ics(const struct vmsg_case *c, const char *key)
 
 unsigned vmsg_case_reply_timeout(const struct vmsg_case *c) { return c->reply_timeout_ms; }
 
-static void record_frame(struct vmsg_case *c, uint8_t dir, const uint8_t *frame, size_t len)
+static void record_frame(struct vmsg_case *c, unsigned side, uint8_t dir, const uint8_t *frame, size_t len)
 {
     struct vmsg_case_result *r = c->r;
     struct vmsg_frame_rec fr;
     memset(&fr, 0, sizeof fr);
     fr.dir = dir;
+    fr.side = (uint8_t)side;
     fr.full_len = (uint32_t)len;
     fr.len = (uint16_t)(len < sizeof fr.bytes ? len : sizeof fr.bytes);
     memcpy(fr.bytes, frame, fr.len);
@@ -121,6 +122,8 @@ void vmsg_case_error(struct vmsg_case *c, const char *fmt, ...)
     set_verdict(c, VMSG_ERROR, "", "", msg);
 }
 
+void vmsg_case_allow_close(struct vmsg_case *c, bool allow) { c->allow_close = allow; }
+
 _Noreturn void vmsg_case_abort(struct vmsg_case *c) { longjmp(c->jb, 1); }
 
 static _Noreturn void transport_error(struct vmsg_case *c, enum vmsg_io io, const char *what, const char *err)
@@ -130,17 +133,45 @@ static _Noreturn void transport_error(struct vmsg_case *c, enum vmsg_io io, cons
     vmsg_case_abort(c);
 }
 
-bool vmsg_case_send(struct vmsg_case *c, const uint8_t *frame, size_t len)
+/* The ops and connection of SIDE; a side the run does not have is a harness
+ * error (the case asked for a device side on a one-sided IUT). */
+static const struct vmsg_iut_ops *side_ops(struct vmsg_case *c, unsigned side, void **conn)
+{
+    if (side == VMSG_SIDE_DRIVER) {
+        *conn = c->conn;
+        return c->o->iut;
+    }
+    if (side == VMSG_SIDE_DEVICE && c->o->device_iut && c->dev_conn) {
+        *conn = c->dev_conn;
+        return c->o->device_iut;
+    }
+    vmsg_case_error(c, "harness: this run has no %s side (a two-sided IUT is needed)",
+                    side == VMSG_SIDE_DEVICE ? "device" : "such");
+    vmsg_case_abort(c);
+}
+
+bool vmsg_case_two_sided(const struct vmsg_case *c) { return c->o->device_iut && c->dev_conn; }
+
+bool vmsg_case_send_side(struct vmsg_case *c, unsigned side, const uint8_t *frame, size_t len)
 {
     char err[200] = "";
-    record_frame(c, 0, frame, len);
-    enum vmsg_io io = c->o->iut->send(c->conn, frame, len, err, sizeof err);
+    void *conn;
+    const struct vmsg_iut_ops *ops = side_ops(c, side, &conn);
+    record_frame(c, side, 0, frame, len);
+    enum vmsg_io io = ops->send(conn, frame, len, err, sizeof err);
+    if (io == VMSG_IO_CLOSED && c->allow_close)
+        return false;
     if (io != VMSG_IO_OK)
         transport_error(c, io, "send", err);
     return true;
 }
 
-bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m)
+bool vmsg_case_send(struct vmsg_case *c, const uint8_t *frame, size_t len)
+{
+    return vmsg_case_send_side(c, VMSG_SIDE_DRIVER, frame, len);
+}
+
+bool vmsg_case_send_msg_side(struct vmsg_case *c, unsigned side, struct vmsg_msg *m)
 {
     uint8_t buf[65536];
     const struct vmsg_profile_def *p = vmsg_profile(m->profile);
@@ -151,7 +182,23 @@ bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m)
         vmsg_case_error(c, "harness: cannot encode %s", m->def ? m->def->name : "message");
         vmsg_case_abort(c);
     }
-    return vmsg_case_send(c, buf, n);
+    return vmsg_case_send_side(c, side, buf, n);
+}
+
+bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m)
+{
+    return vmsg_case_send_msg_side(c, VMSG_SIDE_DRIVER, m);
+}
+
+bool vmsg_case_control(struct vmsg_case *c, const char *cmd, char *reply, size_t cap)
+{
+    if (cap)
+        reply[0] = 0;
+    if (!c->o->iut_control) {
+        snprintf(reply, cap, "the IUT has no test hooks");
+        return false;
+    }
+    return c->o->iut_control(c->conn, cmd, reply, cap) == VMSG_IO_OK;
 }
 
 static bool queue_push(struct vmsg_case *c, const uint8_t *frame, size_t len)
@@ -215,11 +262,13 @@ static void judge_frame(struct vmsg_case *c, size_t len, const struct vmsg_diag 
     }
 }
 
-static enum vmsg_io recv_frame(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
-                               struct vmsg_msg *m, struct vmsg_diag *diag, bool judge)
+static enum vmsg_io recv_frame(struct vmsg_case *c, unsigned side, uint8_t *buf, size_t cap, size_t *len,
+                               unsigned timeout_ms, struct vmsg_msg *m, struct vmsg_diag *diag, bool judge)
 {
     char err[200] = "";
-    enum vmsg_io io = c->o->iut->recv(c->conn, buf, cap, len, timeout_ms, err, sizeof err);
+    void *conn;
+    const struct vmsg_iut_ops *ops = side_ops(c, side, &conn);
+    enum vmsg_io io = ops->recv(conn, buf, cap, len, timeout_ms, err, sizeof err);
     if (io == VMSG_IO_TIMEOUT)
         return io;
     if ((io == VMSG_IO_OVERSIZE || io == VMSG_IO_MALFORMED) && c->def->role <= VMSG_IUT_DRIVER) {
@@ -230,9 +279,19 @@ static enum vmsg_io recv_frame(struct vmsg_case *c, uint8_t *buf, size_t cap, si
                        over ? "at most the bus maximum" : "a frame as long as its msg_size", "%s", err);
         vmsg_case_abort(c);
     }
+    if (io == VMSG_IO_OVERSIZE || io == VMSG_IO_MALFORMED) {
+        /* a bus delivered it: the limits hold both ways, malformed frames are dropped */
+        bool over = io == VMSG_IO_OVERSIZE;
+        vmsg_case_fail(c, over ? "bus.advertise.2" : "bus.errors.2",
+                       over ? "no frame above the bus maximum delivered" : "malformed frames dropped, not delivered",
+                       "%s side: %s", side == VMSG_SIDE_DEVICE ? "device" : "driver", err);
+        vmsg_case_abort(c);
+    }
+    if (io == VMSG_IO_CLOSED && c->allow_close)
+        return io;
     if (io != VMSG_IO_OK)
         transport_error(c, io, "receive", err);
-    record_frame(c, 1, buf, *len);
+    record_frame(c, side, 1, buf, *len);
     struct vmsg_msg local_m;
     struct vmsg_diag local_d;
     if (!m)
@@ -248,7 +307,13 @@ static enum vmsg_io recv_frame(struct vmsg_case *c, uint8_t *buf, size_t cap, si
 enum vmsg_io vmsg_case_recv(struct vmsg_case *c, uint8_t *buf, size_t cap, size_t *len, unsigned timeout_ms,
                             struct vmsg_msg *m, struct vmsg_diag *diag)
 {
-    return recv_frame(c, buf, cap, len, timeout_ms, m, diag, true);
+    return recv_frame(c, VMSG_SIDE_DRIVER, buf, cap, len, timeout_ms, m, diag, true);
+}
+
+enum vmsg_io vmsg_case_recv_side(struct vmsg_case *c, unsigned side, uint8_t *buf, size_t cap, size_t *len,
+                                 unsigned timeout_ms, struct vmsg_msg *m, struct vmsg_diag *diag)
+{
+    return recv_frame(c, side, buf, cap, len, timeout_ms, m, diag, true);
 }
 
 bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, size_t cap, struct vmsg_msg *resp,
@@ -262,7 +327,8 @@ bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, 
         unsigned left = now >= deadline ? 0 : (unsigned)(deadline - now);
         size_t len = 0;
         struct vmsg_diag d;
-        if (left == 0 || vmsg_case_recv(c, buf, cap, &len, left, resp, &d) == VMSG_IO_TIMEOUT) {
+        /* a timeout, or the IUT closed (only under vmsg_case_allow_close) */
+        if (left == 0 || vmsg_case_recv(c, buf, cap, &len, left, resp, &d) != VMSG_IO_OK) {
             vmsg_case_fail(c, clause, "a response", "no %s response within %u ms",
                            req->def ? req->def->name : "", c->reply_timeout_ms);
             return false;
@@ -280,8 +346,9 @@ bool vmsg_case_expect_silence(struct vmsg_case *c, unsigned timeout_ms, const ch
     size_t len = 0;
     struct vmsg_msg m;
     struct vmsg_diag d;
-    if (recv_frame(c, buf, sizeof buf, &len, timeout_ms, &m, &d, false) == VMSG_IO_TIMEOUT)
-        return true;
+    enum vmsg_io io = recv_frame(c, VMSG_SIDE_DRIVER, buf, sizeof buf, &len, timeout_ms, &m, &d, false);
+    if (io == VMSG_IO_TIMEOUT || io == VMSG_IO_CLOSED)
+        return true; /* CLOSED only comes back under vmsg_case_allow_close */
     char s[200];
     if (d.outcome == VMSG_TRUNCATED || d.outcome == VMSG_MALFORMED)
         snprintf(s, sizeof s, "a %s frame (%s)", vmsg_outcome_name(d.outcome), d.problem);

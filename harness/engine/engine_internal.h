@@ -18,12 +18,14 @@ struct vmsg_case {
     const struct vmsg_run_opts *o;
     struct vmsg_case_result *r;
     void *conn;
+    void *dev_conn;          /* device side of a two-sided IUT, NULL otherwise */
     jmp_buf jb;
     uint64_t rng;
     uint16_t token;
     unsigned reply_timeout_ms;
     int last_frame;          /* index in r->frames of the last frame, -1 if dropped */
     int stream_fd;           /* pipe to the runner (isolated cases), -1 otherwise */
+    bool allow_close;        /* CLOSED is returned to the case, not an ERROR */
     unsigned qhead, nqueued;
     struct vmsg__qframe queue[VMSG__CASE_QUEUE];
 };

@@ -159,6 +159,17 @@ static void run_body(const struct vmsg_case_def *d, const struct vmsg_run_opts *
         free(c);
         return;
     }
+    if (o->device_iut) {
+        c->dev_conn = o->device_iut->open(o->device_iut_arg, err, sizeof err);
+        if (!c->dev_conn) {
+            r->verdict = VMSG_ERROR;
+            snprintf(r->reason, sizeof r->reason, "cannot reach the device side of the IUT: %.200s", err);
+            snprintf(r->observed, sizeof r->observed, "%s", r->reason);
+            o->iut->close(c->conn);
+            free(c);
+            return;
+        }
+    }
     if (setjmp(c->jb) == 0)
         d->run(c);
     if (o->iut->side_text) {
@@ -166,6 +177,14 @@ static void run_body(const struct vmsg_case_def *d, const struct vmsg_run_opts *
         if (s)
             snprintf(r->side_text, sizeof r->side_text, "%s", s);
     }
+    if (c->dev_conn && o->device_iut->side_text) {
+        const char *s = o->device_iut->side_text(c->dev_conn);
+        size_t have = strlen(r->side_text);
+        if (s && have < sizeof r->side_text - 1)
+            snprintf(r->side_text + have, sizeof r->side_text - have, "%s[device side] %s", have ? "\n" : "", s);
+    }
+    if (c->dev_conn)
+        o->device_iut->close(c->dev_conn);
     o->iut->close(c->conn);
     free(c);
 }

@@ -105,8 +105,7 @@ static void build_block(struct vmsg_refdrv *d, unsigned b)
         add(d, ST_IO_NOWAIT, b);
     if (!F(d, DRV_DRIVER_OK_BEFORE_VQUEUE))
         add(d, ST_DRIVER_OK, b);
-    if (!F(d, DRV_NO_STATUS_READ))
-        add(d, ST_GET_STATUS, b);
+    add(d, ST_GET_STATUS, b);
     for (unsigned i = 0; i < d->o.io_rounds; i++)
         add(d, ST_IO, b);
     add(d, ST_SET_CONFIG, b);

@@ -31,6 +31,29 @@ static bool finish_load(struct vmsg__yaml *y, yaml_parser_t *p, char *err, size_
     return true;
 }
 
+/* File input through a counting read handler, so that the size cap holds for
+ * pipes and devices too, not only for regular files. */
+struct capped_input {
+    FILE *f;
+    size_t total;
+    bool over;
+};
+
+static int capped_read(void *data, unsigned char *buf, size_t size, size_t *size_read)
+{
+    struct capped_input *in = data;
+    size_t n = fread(buf, 1, size, in->f);
+    *size_read = n;
+    if (n == 0 && ferror(in->f))
+        return 0;
+    in->total += n;
+    if (in->total > VMSG__YAML_MAX_BYTES) {
+        in->over = true;
+        return 0;
+    }
+    return 1;
+}
+
 bool vmsg__yaml_load_file(struct vmsg__yaml *y, const char *path, char *err, size_t errlen)
 {
     memset(y, 0, sizeof *y);
@@ -46,9 +69,12 @@ bool vmsg__yaml_load_file(struct vmsg__yaml *y, const char *path, char *err, siz
         snprintf(err, errlen, "%s: out of memory", path);
         return false;
     }
-    yaml_parser_set_input_file(&p, f);
+    struct capped_input in = {f, 0, false};
+    yaml_parser_set_input(&p, capped_read, &in);
     bool ok = finish_load(y, &p, err, errlen);
     fclose(f);
+    if (!ok && in.over)
+        snprintf(err, errlen, "%s: larger than %u bytes", path, VMSG__YAML_MAX_BYTES);
     return ok;
 }
 
@@ -57,6 +83,10 @@ bool vmsg__yaml_load_mem(struct vmsg__yaml *y, const char *name, const void *buf
 {
     memset(y, 0, sizeof *y);
     set_path(y, name);
+    if (len > VMSG__YAML_MAX_BYTES) {
+        snprintf(err, errlen, "%s: larger than %u bytes", y->path, VMSG__YAML_MAX_BYTES);
+        return false;
+    }
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
         snprintf(err, errlen, "%s: out of memory", y->path);

@@ -17,8 +17,14 @@ struct vmsg__yaml {
 
 typedef yaml_node_t vmsg__ynode;
 
+/* Largest YAML input the loaders accept (files and buffers): catalogs,
+ * personalities and expectations are a few hundred KiB at most; the cap keeps
+ * a wrong or hostile path (/dev/zero, a huge file) from exhausting memory. */
+#define VMSG__YAML_MAX_BYTES (16u << 20)
+
 /* Load FILE (or a memory buffer) as one YAML document. On failure writes
- * "path:line:col: problem" into err and returns false. */
+ * "path:line:col: problem" into err and returns false. Inputs larger than
+ * VMSG__YAML_MAX_BYTES are refused ("path: larger than N bytes"). */
 bool vmsg__yaml_load_file(struct vmsg__yaml *y, const char *path, char *err, size_t errlen);
 bool vmsg__yaml_load_mem(struct vmsg__yaml *y, const char *name, const void *buf, size_t len,
                          char *err, size_t errlen);

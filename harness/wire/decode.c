@@ -186,10 +186,10 @@ static void check_values(struct vmsg_msg *m, struct vmsg_diag *d)
     }
     if (def->mname == VMSG_M_GET_DEVICES && m->kind == VMSG_KIND_RESPONSE) {
         uint64_t off = vmsg_get(m, VMSG_FLD_OFFSET), cnt = vmsg_get(m, VMSG_FLD_COUNT);
-        uint64_t next = vmsg_get(m, VMSG_FLD_NEXT_OFFSET);
-        if (next && next < off + cnt)
+        uint64_t next = vmsg_get(m, VMSG_FLD_NEXT_OFFSET), end = off + cnt;
+        if (next && next < end)
             issue(d, "wire.get-devices-next", "bus.get-devices.2", "next_offset",
-                  "expected 0 or >= offset+count (%llu), got %llu", (unsigned long long)(off + cnt),
+                  "expected 0 or >= offset+count (%llu), got %llu", (unsigned long long)end,
                   (unsigned long long)next);
     }
 }

@@ -77,9 +77,7 @@ size_t vmsg_encode(struct vmsg_msg *m, uint8_t *buf, size_t cap)
     if (!p || !len || len > cap || (p->size_field && len > 0xffff))
         return 0;
     memset(buf, 0, len);
-    if (p->size_field && !m->msg_size_override)
-        m->msg_size = (uint16_t)len;
-    else if (!p->size_field)
+    if (!p->size_field || !m->msg_size_override)
         m->msg_size = (uint16_t)len;
     buf[0] = m->type;
     buf[1] = m->msg_id;
@@ -89,10 +87,8 @@ size_t vmsg_encode(struct vmsg_msg *m, uint8_t *buf, size_t cap)
         vmsg_put_le(buf + at, m->token, 2);
         at += 2;
     }
-    if (p->size_field) {
+    if (p->size_field)
         vmsg_put_le(buf + at, m->msg_size, 2);
-        at += 2;
-    }
     uint8_t *pl = buf + p->header;
     size_t room = len - p->header;
     if (!m->def) {

@@ -56,6 +56,7 @@ static void run_suite(unsigned role, const char *uri, struct tally *t)
     const struct vmsg_case_def *cases = vmsg_suite_cases(role, &n);
     struct vmsg_run_opts o;
     struct vmsg_iut_bus iut;
+    struct vmsg_iut_pair pair; /* the bus suite holds both ends */
     char err[512];
     memset(&o, 0, sizeof o);
     o.link.profile = VMSG_PROFILE_V1;
@@ -66,9 +67,14 @@ static void run_suite(unsigned role, const char *uri, struct tally *t)
     o.seed = 1;
     o.reply_timeout_ms = 50;
     o.timeout_multiplier = vmsg_timeout_multiplier_from_env();
-    assert_int_equal(vmsg_iut_bus_init(&iut, uri, role, &o.link, err, sizeof err), 0);
-    o.iut = &vmsg_iut_bus_ops;
-    o.iut_arg = &iut;
+    if (role == VMSG_IUT_BUS) {
+        assert_int_equal(vmsg_iut_pair_init(&pair, uri, NULL, &o.link, err, sizeof err), 0);
+        vmsg_iut_pair_apply(&pair, &o);
+    } else {
+        assert_int_equal(vmsg_iut_bus_init(&iut, uri, role, &o.link, err, sizeof err), 0);
+        o.iut = &vmsg_iut_bus_ops;
+        o.iut_arg = &iut;
+    }
     o.on_result = on_result;
     o.on_result_arg = t;
     struct vmsg_run_summary sum;
@@ -170,6 +176,18 @@ static void test_device_faults(void **state)
     mutate_role(VMSG_IUT_DEVICE, VMSG_FAULT_DEV, "builtin:refdev");
 }
 
+static void test_driver_faults(void **state)
+{
+    (void)state;
+    mutate_role(VMSG_IUT_DRIVER, VMSG_FAULT_DRV, "builtin:refdrv");
+}
+
+static void test_bus_faults(void **state)
+{
+    (void)state;
+    mutate_role(VMSG_IUT_BUS, VMSG_FAULT_BUS, "builtin:refbus");
+}
+
 static void load_survivors(const char *path)
 {
     FILE *fp = fopen(path, "r");
@@ -198,6 +216,7 @@ int main(int argc, char **argv)
     }
     load_survivors(argv[1]);
     load_personalities();
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_device_faults)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_device_faults), cmocka_unit_test(test_driver_faults),
+                                       cmocka_unit_test(test_bus_faults)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

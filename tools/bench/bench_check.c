@@ -128,12 +128,12 @@ int vmsg_bench_check(const struct bench_opts *bo)
     if (!s.buf || !s.off || !s.len || !s.dir)
         goto out;
     enum { NDEV = 16 };
-    for (uint16_t d = 1; d <= NDEV; d++)
-        if (init_dev(&s, d))
+    for (unsigned d = 1; d <= NDEV; d++)
+        if (init_dev(&s, (uint16_t)d))
             goto out;
     while (s.n + 8 * NDEV <= want)
-        for (uint16_t d = 1; d <= NDEV; d++)
-            if (io_round(&s, d))
+        for (unsigned d = 1; d <= NDEV; d++)
+            if (io_round(&s, (uint16_t)d))
                 goto out;
 
     /* decode-only baseline over the same frames */

@@ -29,6 +29,11 @@ static void usage(FILE *out)
             "  -s, --suite S        device, driver, bus or all (default: all)\n"
             "  -i, --iut URI        the IUT: builtin:refdev[?fault=NAME], exec:PROGRAM ARGS, unix:PATH,\n"
             "                       tcp:HOST:PORT, seqpacket:PATH, shm:DIR/NAME (see vmsg(1))\n"
+            "      --driver-side URI  bus suite: where the harness plays the driver (with --device-side)\n"
+            "      --device-side URI  bus suite: where the harness plays the devices\n"
+            "                       (default: builtin:refbus, the in-process reference bus; --iut\n"
+            "                       builtin:refbus?fault=NAME selects it with faults)\n"
+            "      --bus-devices N,N  bus suite: device numbers behind the device side (default: dev-num, dev-num+1)\n"
             "  -p, --profile P      wire profile (default v1)\n"
             "  -d, --dev-num N      device number under test (default 1)\n"
             "  -m, --max-size N     bus maximum message size (default 264)\n"
@@ -39,6 +44,7 @@ static void usage(FILE *out)
             "      --strict         a broken SHOULD (WARN) counts as a failure\n"
             "  -e, --expect FILE    expectations (YAML list of {case, verdict, reason}): XFAIL/XPASS\n"
             "      --seed N         seed of every random choice (default 1)\n"
+            "      --reply-timeout MS  how long to wait for one answer (default 500; 50 for builtin:)\n"
             "  -r, --report DIR     write results.json and the reports into DIR\n"
             "      --no-fork        run cases in this process (debugging; no time box)\n"
             "  -v, --verbose        print every case, not only the unexpected ones\n"
@@ -48,7 +54,8 @@ static void usage(FILE *out)
             "examples:\n"
             "  vmsg run                                       # all suites, built-in references\n"
             "  vmsg run --suite device --iut exec:./my-device --report out/\n"
-            "  vmsg run --suite device --iut builtin:refdev?fault=ignore-generation -k 'device.config.*'\n\n"
+            "  vmsg run --suite bus --driver-side unix:/run/bus-drv.sock --device-side unix:/run/bus-dev.sock\n"
+            "  vmsg run --suite device --iut builtin:refdev?fault=dev-ignore-generation -k 'device.config.*'\n\n"
             "exit: 0 nothing unexpected, 1 failures, 2 usage or input error, 3 harness or transport error\n");
 }
 
@@ -66,7 +73,7 @@ static int parse_uint(const char *opt, const char *s, unsigned long max, unsigne
 
 int vmsg_cmd_run(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK };
+    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK, OPT_REPLY, OPT_DRIVER_SIDE, OPT_DEVICE_SIDE, OPT_BUS_DEVICES };
     static const struct option lopts[] = {
         {"suite", required_argument, 0, 's'},  {"iut", required_argument, 0, 'i'},
         {"profile", required_argument, 0, 'p'}, {"dev-num", required_argument, 0, 'd'},
@@ -74,8 +81,11 @@ int vmsg_cmd_run(int argc, char **argv)
         {"clause", required_argument, 0, 'c'}, {"tag", required_argument, 0, 't'},
         {"list", no_argument, 0, 'l'},           {"strict", no_argument, 0, OPT_STRICT},
         {"expect", required_argument, 0, 'e'}, {"seed", required_argument, 0, OPT_SEED},
+        {"reply-timeout", required_argument, 0, OPT_REPLY},
         {"report", required_argument, 0, 'r'}, {"no-fork", no_argument, 0, OPT_NOFORK},
         {"verbose", no_argument, 0, 'v'},        {"quiet", no_argument, 0, 'q'},
+        {"driver-side", required_argument, 0, OPT_DRIVER_SIDE}, {"device-side", required_argument, 0, OPT_DEVICE_SIDE},
+        {"bus-devices", required_argument, 0, OPT_BUS_DEVICES},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     struct vmsg_run_opts o;
     memset(&o, 0, sizeof o);
@@ -87,6 +97,8 @@ int vmsg_cmd_run(int argc, char **argv)
     o.link.max_msg_size = 264;
     o.timeout_multiplier = vmsg_timeout_multiplier_from_env();
     const char *iut = NULL, *expect = NULL, *report = NULL;
+    const char *drv_side = NULL, *dev_side = NULL, *bus_devices = NULL;
+    const char *ics[3] = {NULL, NULL, NULL};
     bool list = false;
     int verbosity = 1, c;
     unsigned long v;
@@ -140,6 +152,16 @@ int vmsg_cmd_run(int argc, char **argv)
             break;
         case 'r': report = optarg; break;
         case OPT_NOFORK: o.isolate = false; break;
+        case OPT_REPLY:
+            if (parse_uint("--reply-timeout", optarg, 600000, &v) || v == 0) {
+                fprintf(stderr, "vmsg: run: --reply-timeout: give 1 to 600000 ms\n");
+                return 2;
+            }
+            o.reply_timeout_ms = (unsigned)v;
+            break;
+        case OPT_DRIVER_SIDE: drv_side = optarg; break;
+        case OPT_DEVICE_SIDE: dev_side = optarg; break;
+        case OPT_BUS_DEVICES: bus_devices = optarg; break;
         case 'v': verbosity = 2; break;
         case 'q': verbosity = 0; break;
         case 'h': usage(stdout); return 0;
@@ -153,6 +175,18 @@ int vmsg_cmd_run(int argc, char **argv)
     if (o.clause && !o.clause[0]) {
         fprintf(stderr, "vmsg: run: --clause: empty clause id\n");
         return 2;
+    }
+    if (!drv_side != !dev_side) {
+        fprintf(stderr, "vmsg: run: --driver-side and --device-side go together (both ends of the bus)\n");
+        return 2;
+    }
+    if (bus_devices) {
+        if (strspn(bus_devices, "0123456789,") != strlen(bus_devices) || !bus_devices[0]) {
+            fprintf(stderr, "vmsg: run: --bus-devices: '%s' is not a list of numbers like 1,2,9\n", bus_devices);
+            return 2;
+        }
+        ics[0] = "bus.devices", ics[1] = bus_devices;
+        o.ics = ics;
     }
     struct vmsg_expectation *ex = NULL;
     if (expect) {
@@ -179,8 +213,34 @@ int vmsg_cmd_run(int argc, char **argv)
         free(ex);
         return 0;
     }
+    /* Check every IUT before any output: a typo in a URI, a fault name or a
+     * personality is one usage error, not one ERROR per case. In-process IUTs
+     * are cheap to build once; others are reached per case. */
+    for (unsigned role = 0; role <= VMSG_IUT_BUS; role++) {
+        size_t n = 0;
+        if ((o.role >= 0 && (unsigned)o.role != role) || !vmsg_suite_cases(role, &n) || !n)
+            continue;
+        if (role == VMSG_IUT_BUS || vmsg_iut_is_refbus(iut))
+            continue; /* both ends of a bus are checked by vmsg_iut_pair_init below */
+        struct vmsg_iut_bus probe;
+        char err[512];
+        if (vmsg_iut_bus_init(&probe, iut, role, &o.link, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: run: %s\n", err);
+            free(ex);
+            return 2;
+        }
+        if (vmsg_iut_bus_is_builtin(&probe)) {
+            struct vmsg_bus *b = NULL;
+            if (vmsg_bus_open(probe.uri, &probe.bopts, &b, err, sizeof err) != VMSG_BUS_OK) {
+                fprintf(stderr, "vmsg: run: --iut: %s\n", err);
+                free(ex);
+                return 2;
+            }
+            vmsg_bus_close(b);
+        }
+    }
     struct vmsg_run_output out;
-    if (vmsg__run_output_open(&out, report, iut ? iut : "builtin", &o, verbosity) != 0) {
+    if (vmsg__run_output_open(&out, report, iut ? iut : drv_side ? drv_side : "builtin", &o, verbosity) != 0) {
         free(ex);
         return 2;
     }
@@ -196,17 +256,41 @@ int vmsg_cmd_run(int argc, char **argv)
             continue;
         struct vmsg_run_opts ro = o;
         struct vmsg_iut_bus iutv;
+        struct vmsg_iut_pair pair;
         char err[512];
-        if (vmsg_iut_bus_init(&iutv, iut, role, &ro.link, err, sizeof err) != 0) {
-            fprintf(stderr, "vmsg: run: %s\n", err);
-            rc = rc > 2 ? rc : 2;
-            continue;
+        bool builtin;
+        if (role == VMSG_IUT_BUS) {
+            /* both ends of the bus: --driver-side/--device-side, or the reference bus */
+            const char *ref = vmsg_iut_is_refbus(iut) ? iut : NULL;
+            if (iut && !ref && !drv_side) {
+                fprintf(stderr, "vmsg: run: %s: --iut names one party; a bus needs --driver-side and --device-side%s\n",
+                        iut, o.role < 0 ? " (bus suite skipped)" : "");
+                if (o.role >= 0)
+                    rc = rc > 2 ? rc : 2;
+                continue;
+            }
+            if (vmsg_iut_pair_init(&pair, drv_side ? drv_side : ref, dev_side, &ro.link, err, sizeof err) != 0) {
+                fprintf(stderr, "vmsg: run: %s\n", err);
+                rc = rc > 2 ? rc : 2;
+                continue;
+            }
+            vmsg_iut_pair_apply(&pair, &ro);
+            builtin = pair.builtin;
+        } else {
+            if (vmsg_iut_is_refbus(iut))
+                continue; /* the reference bus is only an IUT of the bus suite */
+            if (vmsg_iut_bus_init(&iutv, iut, role, &ro.link, err, sizeof err) != 0) {
+                fprintf(stderr, "vmsg: run: %s\n", err);
+                rc = rc > 2 ? rc : 2;
+                continue;
+            }
+            ro.iut = &vmsg_iut_bus_ops;
+            ro.iut_arg = &iutv;
+            builtin = vmsg_iut_bus_is_builtin(&iutv);
         }
-        ro.iut = &vmsg_iut_bus_ops;
-        ro.iut_arg = &iutv;
         /* in-process references answer at once; real IUTs get half a second */
         if (!ro.reply_timeout_ms)
-            ro.reply_timeout_ms = vmsg_iut_bus_is_builtin(&iutv) ? 50 : 500;
+            ro.reply_timeout_ms = builtin ? 50 : 500;
         ro.on_result = vmsg__run_output_case;
         ro.on_result_arg = &out;
         struct vmsg_run_summary sum;

@@ -76,7 +76,9 @@ static void record(struct vmsg_run_output *out, const struct vmsg_case_result *r
     struct vmsg_results_frame frames[VMSG_EVIDENCE_MAX_FRAMES];
     for (unsigned i = 0; i < r->nframes; i++) {
         const struct vmsg_frame_rec *f = &r->frames[i];
-        frames[i] = (struct vmsg_results_frame){f->dir ? iut : harness, f->dir ? harness : iut, f->bytes, f->len,
+        /* a bus IUT has two ends: the harness is the driver on one, the devices on the other */
+        const char *h = d->role == VMSG_IUT_BUS && f->side == VMSG_SIDE_DEVICE ? "device" : harness;
+        frames[i] = (struct vmsg_results_frame){f->dir ? iut : h, f->dir ? h : iut, f->bytes, f->len,
                                                 NULL, f->marked};
     }
     struct vmsg_results_case rc = {
@@ -129,10 +131,9 @@ int vmsg__run_output_close(struct vmsg_run_output *out, const struct vmsg_run_su
     char err[512];
     if (out->results) {
         struct vmsg_tally t;
-        if (vmsg_results_close(out->results, &t, err, sizeof err) != 0) {
-            fprintf(stderr, "vmsg: run: %s\n", err);
-            rc = -1;
-        } else if (vmsg_report_write_dir(out->report_dir, err, sizeof err) != 0) {
+        /* reports are rendered only from results that closed cleanly */
+        if (vmsg_results_close(out->results, &t, err, sizeof err) != 0 ||
+            vmsg_report_write_dir(out->report_dir, err, sizeof err) != 0) {
             fprintf(stderr, "vmsg: run: %s\n", err);
             rc = -1;
         }

@@ -83,10 +83,17 @@ uint32_t vmsg_case_rand(struct vmsg_case *c);
 const char *vmsg_case_ics(const struct vmsg_case *c, const char *key);
 
 /* Send a frame; recorded as evidence. Transport failures end the case with
- * ERROR (they never come back to the case body as a verdict of the IUT). */
+ * ERROR (they never come back to the case body as a verdict of the IUT);
+ * false only for a closed IUT under vmsg_case_allow_close. */
 bool vmsg_case_send(struct vmsg_case *c, const uint8_t *frame, size_t len);
 /* Encode and send m. */
 bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m);
+/* An IUT that may finish on its own (a driver whose script is done): after
+ * this call, the IUT closing the connection comes back from vmsg_case_send
+ * (false) and vmsg_case_recv (VMSG_IO_CLOSED) instead of ending the case
+ * with ERROR. */
+void vmsg_case_allow_close(struct vmsg_case *c, bool allow);
+
 /* Receive one frame within timeout_ms. Returns VMSG_IO_OK with the frame in
  * buf (decoded into m when m is non-NULL), VMSG_IO_TIMEOUT when nothing came;
  * CLOSED / ERROR end the case with ERROR. The decode outcome is in *diag. */
@@ -123,11 +130,35 @@ void vmsg_case_mark_frame(struct vmsg_case *c);
 /* Abandon the case body now (after an ERROR or NA); never returns. */
 _Noreturn void vmsg_case_abort(struct vmsg_case *c);
 
+/* --- two-sided IUTs (the bus suite) -------------------------------------
+ * A bus under test has a driver side and a device side, and the harness holds
+ * both ends. Side VMSG_SIDE_DRIVER is the connection of vmsg_run_opts.iut (for
+ * one-sided IUTs the only one; every call above uses it), VMSG_SIDE_DEVICE
+ * that of vmsg_run_opts.device_iut. Frames are recorded as evidence with
+ * their side. Nothing received on a side is judged by the runner for a bus
+ * case (a bus relays what it is given): the bus suite judges frames itself,
+ * except that a frame above the bus maximum or one contradicting its msg_size
+ * is a FAIL of the bus (bus.advertise.2, bus.errors.2) that ends the case. */
+enum vmsg_side { VMSG_SIDE_DRIVER = 0, VMSG_SIDE_DEVICE = 1 };
+/* True when the run has a device side (vmsg_run_opts.device_iut). */
+bool vmsg_case_two_sided(const struct vmsg_case *c);
+/* As vmsg_case_send / _send_msg / _recv, on SIDE. A side the run does not
+ * have ends the case with ERROR. */
+bool vmsg_case_send_side(struct vmsg_case *c, unsigned side, const uint8_t *frame, size_t len);
+bool vmsg_case_send_msg_side(struct vmsg_case *c, unsigned side, struct vmsg_msg *m);
+enum vmsg_io vmsg_case_recv_side(struct vmsg_case *c, unsigned side, uint8_t *buf, size_t cap, size_t *len,
+                                 unsigned timeout_ms, struct vmsg_msg *m, struct vmsg_diag *diag);
+/* Out-of-band test hook of the IUT (vmsg_run_opts.iut_control): one command
+ * line ("hotplug 5 on", "params") in, one reply line out. false when the IUT
+ * has no such hook or refused the command (reply says why). */
+bool vmsg_case_control(struct vmsg_case *c, const char *cmd, char *reply, size_t cap);
+
 /* --- results of a case, as the runner hands them over -------------------- */
 #define VMSG_EVIDENCE_MAX_FRAMES 64
 struct vmsg_frame_rec {
     uint8_t dir;             /* 0 harness-to-IUT, 1 IUT-to-harness */
     bool marked;             /* the frame a verdict is about */
+    uint8_t side;            /* enum vmsg_side: the IUT connection it crossed */
     uint16_t len;
     uint8_t bytes[272];      /* first bytes of the frame (evidence) */
     uint32_t full_len;
@@ -177,6 +208,16 @@ struct vmsg_run_opts {
     /* Called after each case, in order (write results incrementally here). */
     void (*on_result)(void *arg, const struct vmsg_case_result *r);
     void *on_result_arg;
+    /* Two-sided IUTs (role bus): the device side of the bus under test, opened
+     * right after iut in the same process and closed before it (an in-process
+     * IUT may share one instance between its two sides through the args).
+     * NULL for one-sided IUTs. */
+    const struct vmsg_iut_ops *device_iut;
+    void *device_iut_arg;
+    /* Optional test hooks of the IUT (see vmsg_case_control), called with the
+     * connection of iut; NULL when it has none. Returns VMSG_IO_OK or
+     * VMSG_IO_ERROR with the reason in reply. */
+    enum vmsg_io (*iut_control)(void *conn, const char *cmd, char *reply, size_t cap);
 };
 
 struct vmsg_run_summary {

@@ -86,17 +86,16 @@
     X(DRV, DRV_NO_REREAD_AFTER_REJECT, "drv-no-reread-after-reject", "driver.config-gen.2", "retries a rejected SET_CONFIG without GET_CONFIG") \
     X(DRV, DRV_GET_CONFIG_OUT_OF_BOUNDS, "drv-get-config-out-of-bounds", "driver.get-config.1", "GET_CONFIG runs 4 bytes past config_size") \
     X(DRV, DRV_SET_CONFIG_OUT_OF_BOUNDS, "drv-set-config-out-of-bounds", "driver.config.1", "SET_CONFIG starts at config_size") \
-    X(DRV, DRV_IGNORE_DEVICE_INFO, "drv-ignore-device-info", "driver.get-device-info.1", "sets up queue index max_virtqueues") \
+    X(DRV, DRV_IGNORE_DEVICE_INFO, "drv-ignore-device-info", "driver.get-device-info.1", "asks GET_VQUEUE about queue index max_virtqueues") \
     X(DRV, DRV_RESERVED_TYPE_BITS, "drv-reserved-type-bits", "driver.header.1", "sets type bit 2 in every message") \
     X(DRV, DRV_WRONG_MSG_SIZE, "drv-wrong-msg-size", "driver.header.2", "msg_size counts 4 bytes beyond the payload layout") \
     X(DRV, DRV_WRONG_DEV_NUM, "drv-wrong-dev-num", "driver.header.3", "EVENT_AVAIL goes to dev_num + 1") \
     X(DRV, DRV_PADDING_NONZERO, "drv-padding-nonzero", "driver.header.4", "appends 4 non-zero padding bytes after msg_size") \
-    X(DRV, DRV_OVERSIZE, "drv-oversize", "driver.limits.1", "reads the whole config in one GET_CONFIG whatever the maximum") \
+    X(DRV, DRV_OVERSIZE, "drv-oversize", "driver.limits.1", "writes the whole config in one SET_CONFIG whatever the maximum") \
     X(DRV, DRV_RESERVED_FIELD_NONZERO, "drv-reserved-field-nonzero", "common.reserved-zero.1", "SET_VQUEUE reserved0 = 1") \
     X(DRV, DRV_BIG_ENDIAN, "drv-big-endian", "driver.endian.1", "writes SET_DEVICE_STATUS status big-endian") \
     X(DRV, DRV_NO_RESET_ON_NEEDS_RESET, "drv-no-reset-on-needs-reset", "driver.reset.2", "ignores DEVICE_NEEDS_RESET") \
     X(DRV, DRV_RESET_NOT_ZERO, "drv-reset-not-zero", "driver.status.2", "re-initializes without writing status 0") \
-    X(DRV, DRV_NO_STATUS_READ, "drv-no-status-read", "driver.status.1", "never reads GET_DEVICE_STATUS") \
     X(DRV, DRV_NO_REFRESH_ON_EVENT_CONFIG, "drv-no-refresh-on-event-config", "driver.event-config.1", "ignores a zero-length EVENT_CONFIG") \
     X(DRV, DRV_IO_BEFORE_REFRESH, "drv-io-before-refresh", "driver.dev-notify.1", "resumes I/O before re-reading config after EVENT_CONFIG") \
     X(DRV, DRV_RESET_VQUEUE_WITHOUT_RING_RESET, "drv-reset-vqueue-without-ring-reset", "driver.reset-vqueue.1", "uses RESET_VQUEUE without RING_RESET negotiated") \
