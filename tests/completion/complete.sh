@@ -48,8 +48,8 @@ only() {
 }
 
 complete -p vmsg | grep -q -- '-F _vmsg' || { echo "complete.sh: FAIL: not registered"; exit 1; }
-has "vmsg " decode dump clauses run report refdev refdrv check
-only "vmsg re" report refdev refdrv
+has "vmsg " decode dump clauses run report refdev refdrv check proxy replay
+only "vmsg re" report refdev refdrv replay
 only "vmsg --ver" --version
 has "vmsg run --" --suite --iut --report --strict --list --quiet
 only "vmsg run --su" --suite
