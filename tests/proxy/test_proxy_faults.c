@@ -287,6 +287,22 @@ static void proxy_checker_sees_faults(void **state)
             wrong++;
         }
     }
+    /* every listed name is a dev/drv fault that still exists */
+    FILE *uf = fopen(g_unseen_file, "r");
+    assert_non_null(uf);
+    char line[512];
+    while (fgets(line, sizeof line, uf)) {
+        size_t l = strcspn(line, " \t\r\n");
+        if (line[0] == '#' || l == 0)
+            continue;
+        line[l] = 0;
+        const struct vmsg_fault *lf = vmsg_fault_by_name(line);
+        if (!lf || lf->role == VMSG_FAULT_BUS) {
+            fprintf(stderr, "%s: '%s' is not a dev/drv fault\n", g_unseen_file, line);
+            wrong++;
+        }
+    }
+    fclose(uf);
     fprintf(stderr,
             "proxy checker: %u of %u dev/drv faults seen (%u by a finding citing the clause, %u by a rule that "
             "also judges it), %u unseen (listed in %s)\n",

@@ -218,18 +218,51 @@ static long child_maxrss(const char *path)
 #define VMSG_BENCH_PLUGIN ""
 #endif
 
+/* "4.0" from the first line of `tshark -v` (run without a shell). */
 static bool have_tshark(char *ver, size_t cap)
 {
-    FILE *p = popen("tshark -v 2>/dev/null", "r");
+    int fds[2];
+    if (pipe(fds) != 0)
+        return false;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return false;
+    }
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        int dn = open("/dev/null", O_WRONLY);
+        if (dn >= 0)
+            dup2(dn, 2);
+        execlp("tshark", "tshark", "-v", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char line[256];
+    ssize_t n = read(fds[0], line, sizeof line - 1);
+    close(fds[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return false;
+    line[n] = 0;
+    static const char tag[] = "TShark (Wireshark) ";
+    const char *p = strstr(line, tag);
     if (!p)
         return false;
-    char line[256] = "";
-    bool ok = fgets(line, sizeof line, p) != NULL;
-    pclose(p);
-    unsigned a, b;
-    if (!ok || sscanf(line, "TShark (Wireshark) %u.%u", &a, &b) != 2)
+    p += sizeof tag - 1;
+    char *end;
+    unsigned long major = strtoul(p, &end, 10);
+    if (end == p || *end != '.')
         return false;
-    snprintf(ver, cap, "%u.%u", a, b);
+    const char *q = end + 1;
+    unsigned long minor = strtoul(q, &end, 10);
+    if (end == q)
+        return false;
+    snprintf(ver, cap, "%lu.%lu", major, minor);
     return true;
 }
 

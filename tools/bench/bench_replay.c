@@ -124,7 +124,7 @@ int vmsg_bench_replay(const struct bench_opts *bo)
         return 3;
     struct vmsg_cap_writer *w = vmsg_cap_writer_open(path, NULL, err, sizeof err);
     if (!w || round_trips(b, n, w) || !vmsg_cap_writer_close(w, err, sizeof err)) {
-        fprintf(stderr, "vmsg-bench: replay: cannot record the capture: %s\n", w ? err : err);
+        fprintf(stderr, "vmsg-bench: replay: cannot record the capture: %s\n", err);
         vmsg_bus_close(b);
         return 3;
     }
