@@ -93,7 +93,7 @@ int vmsg_cmd_refdev(int argc, char **argv)
         return 0;
     }
     if (!listen) {
-        fprintf(stderr, "vmsg: refdev: give --listen URI, --check or --list-faults (see vmsg refdev --help)\n");
+        fprintf(stderr, "vmsg: refdev: give --stdio, --listen URI, --check or --list-faults (see vmsg refdev --help)\n");
         return 2;
     }
     struct vmsg_bus *b;
