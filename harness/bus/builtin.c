@@ -135,7 +135,7 @@ static void builtin_destroy(struct vmsg_bus *b)
 }
 
 static const struct vmsg__bus_ops k_builtin_ops = {
-    builtin_send, builtin_recv, NULL, NULL, NULL, builtin_destroy,
+    builtin_send, builtin_recv, NULL, NULL, NULL, builtin_destroy, NULL,
 };
 
 int vmsg__bus_open_builtin(struct vmsg_bus *b, const struct vmsg__uri *u)

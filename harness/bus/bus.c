@@ -143,6 +143,10 @@ static int open_scheme(struct vmsg_bus *b, const struct vmsg__uri *u)
         b->kind = VMSG__KIND_UNKNOWN;
         return vmsg__bus_open_pcap(b, u);
     }
+    if (strcmp(s, "stdio") == 0) {
+        b->kind = VMSG__KIND_EXEC; /* the child end of an exec: link */
+        return vmsg__bus_open_stdio(b, u);
+    }
     vmsg__bus_fail(b, "unknown URI scheme '%s' (expected builtin, exec, unix, unix-listen, tcp, "
                       "tcp-listen, seqpacket, seqpacket-listen, shm, pcap, stdio)", s);
     return VMSG_BUS_USAGE;
@@ -179,6 +183,7 @@ int vmsg_bus_open(const char *uri, const struct vmsg_bus_opts *opts, struct vmsg
     b->builtins = opts->builtins;
     b->send_timeout_ms = opts->send_timeout_ms > 0 ? opts->send_timeout_ms : 5000;
     b->connect_timeout_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 5000;
+    b->many_peers = opts->many_peers;
     b->header = p->header;
     b->fixed_size = p->fixed_size;
     if (b->fixed_size && b->params.max_msg_size < b->fixed_size)
@@ -259,6 +264,15 @@ int vmsg_bus_wait_peer(struct vmsg_bus *b, int timeout_ms)
     if (!b->ops->wait_peer)
         return VMSG_BUS_OK;
     return b->ops->wait_peer(b, vmsg__bus_deadline(timeout_ms));
+}
+
+int vmsg_bus_next_peer(struct vmsg_bus *b)
+{
+    if (!b->ops->next_peer || !b->many_peers) {
+        vmsg__bus_fail(b, "next peer: not a listening URI opened for many peers");
+        return VMSG_BUS_USAGE;
+    }
+    return b->ops->next_peer(b);
 }
 
 const char *vmsg_bus_error(const struct vmsg_bus *b) { return b->err; }

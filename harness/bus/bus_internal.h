@@ -33,6 +33,9 @@ struct vmsg__bus_ops {
     int (*pollfds)(struct vmsg_bus *b, int *fds, int max);
     int (*finish)(struct vmsg_bus *b, int grace_ms);
     void (*destroy)(struct vmsg_bus *b);
+    /* Listening transports with many_peers: drop the current peer, accept the
+     * next at the next send/recv. NULL: not supported. */
+    int (*next_peer)(struct vmsg_bus *b);
 };
 
 /* Parsed URI: scheme, the rest (path / host:port / argv text), query. */
@@ -55,6 +58,7 @@ struct vmsg_bus {
     void *tap_ctx;
     int send_timeout_ms;
     int connect_timeout_ms;
+    bool many_peers;      /* listening sockets stay open after the first accept */
     const struct vmsg_builtin *builtins;
     uint16_t header;      /* header bytes of the profile */
     uint16_t fixed_size;  /* v0: every frame this size */

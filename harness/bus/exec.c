@@ -177,7 +177,7 @@ static void exec_destroy(struct vmsg_bus *b)
 }
 
 static const struct vmsg__bus_ops k_exec_ops = {
-    exec_send, exec_recv, NULL, exec_pollfds, exec_finish, exec_destroy,
+    exec_send, exec_recv, NULL, exec_pollfds, exec_finish, exec_destroy, NULL,
 };
 
 /* In the child, between fork and exec: async-signal-safe calls only. */

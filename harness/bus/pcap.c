@@ -107,7 +107,7 @@ static void pcap_destroy(struct vmsg_bus *b)
 }
 
 static const struct vmsg__bus_ops k_pcap_ops = {
-    pcap_send, pcap_recv, NULL, NULL, NULL, pcap_destroy,
+    pcap_send, pcap_recv, NULL, NULL, NULL, pcap_destroy, NULL,
 };
 
 int vmsg__bus_open_pcap(struct vmsg_bus *b, const struct vmsg__uri *u)

@@ -300,7 +300,7 @@ static void shm_destroy(struct vmsg_bus *b)
 }
 
 static const struct vmsg__bus_ops k_shm_ops = {
-    shm_send, shm_recv, shm_wait_peer, shm_pollfds, shm_finish, shm_destroy,
+    shm_send, shm_recv, shm_wait_peer, shm_pollfds, shm_finish, shm_destroy, NULL,
 };
 
 static int notify_socket(struct vmsg_bus *b, struct shm_bus *s)
@@ -315,10 +315,27 @@ static int notify_socket(struct vmsg_bus *b, struct shm_bus *s)
         return VMSG_BUS_ERROR;
     }
     if (!s->creator) {
+        /* The creator may be between two peers (re-creating the files, not
+         * yet listening): missing or refused is retried until the connect
+         * timeout, like a TCP connect waiting for its answer. */
+        int64_t deadline = vmsg__bus_deadline(b->connect_timeout_ms);
         int r;
-        do
-            r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
-        while (r < 0 && errno == EINTR);
+        for (;;) {
+            do
+                r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+            while (r < 0 && errno == EINTR);
+            if (r == 0 || (errno != ENOENT && errno != ECONNREFUSED) || vmsg__bus_left_ms(deadline) == 0)
+                break;
+            int saved = errno;
+            close(fd);
+            nanosleep(&(struct timespec){0, 5000000}, NULL);
+            fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                vmsg__bus_fail_errno(b, errno, "socket");
+                return VMSG_BUS_ERROR;
+            }
+            errno = saved;
+        }
         if (r < 0) {
             vmsg__bus_fail_errno(b, errno, "connect %s", s->sock);
             close(fd);

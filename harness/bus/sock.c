@@ -55,8 +55,10 @@ static int sock_wait_peer(struct vmsg_bus *b, int64_t deadline)
         int fd = accept4(sb->lfd, NULL, NULL, SOCK_CLOEXEC);
         if (fd >= 0) {
             set_conn(sb, fd);
-            close(sb->lfd); /* one peer only */
-            sb->lfd = -1;
+            if (!b->many_peers) {
+                close(sb->lfd); /* one peer only */
+                sb->lfd = -1;
+            }
             return VMSG_BUS_OK;
         }
         if (errno == EINTR || errno == ECONNABORTED)
@@ -199,8 +201,26 @@ static void sock_destroy(struct vmsg_bus *b)
     b->impl = NULL;
 }
 
+/* many_peers: forget the current connection (and any bytes of it still
+ * buffered); the listening socket accepts the next peer. */
+static int sock_next_peer(struct vmsg_bus *b)
+{
+    struct sock_bus *sb = b->impl;
+    if (sb->lfd < 0) {
+        vmsg__bus_fail(b, "next peer: not listening");
+        return VMSG_BUS_USAGE;
+    }
+    if (sb->s.rfd >= 0)
+        close(sb->s.rfd);
+    sb->s.rfd = sb->s.wfd = -1;
+    sb->s.start = sb->s.end = 0;
+    sb->s.eof = false;
+    sb->s.broken = 0;
+    return VMSG_BUS_OK;
+}
+
 static const struct vmsg__bus_ops k_stream_ops = {
-    sock_send, stream_recv, sock_wait_peer, sock_pollfds, sock_finish, sock_destroy,
+    sock_send, stream_recv, sock_wait_peer, sock_pollfds, sock_finish, sock_destroy, sock_next_peer,
 };
 
 static int dgram_send(struct vmsg_bus *b, const uint8_t *f, size_t len)
@@ -213,7 +233,7 @@ static int dgram_send(struct vmsg_bus *b, const uint8_t *f, size_t len)
 }
 
 static const struct vmsg__bus_ops k_dgram_ops = {
-    dgram_send, dgram_recv, sock_wait_peer, sock_pollfds, sock_finish, sock_destroy,
+    dgram_send, dgram_recv, sock_wait_peer, sock_pollfds, sock_finish, sock_destroy, sock_next_peer,
 };
 
 static struct sock_bus *sock_new(struct vmsg_bus *b, int type, bool tcp)

@@ -1,8 +1,10 @@
-/* stdio: this process's own stdin and stdout as a frame stream: the serving
- * end of exec:. `vmsg refdev --listen stdio:` is what a harness starts with
- * `--iut 'exec:vmsg refdev --listen stdio:'`. The fds are made non-blocking
- * while the bus is open and restored when it closes; they are never closed. */
-#include <fcntl.h>
+/* stdio: : frames on this process's stdin (received) and stdout (sent), with
+ * stream framing. This is the other end of exec: -- what a standalone
+ * implementation (vmsg refdev --stdio) uses when a harness spawned it.
+ * stdout carries frames only: diagnostics go to stderr. The fds are not
+ * closed on destroy (they belong to the process); finish() shuts the write
+ * side down when it is a socket, so the peer sees the end of the stream. */
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,7 +14,6 @@
 
 struct stdio_bus {
     struct vmsg__stream s;
-    int rflags, wflags; /* fcntl flags to restore */
 };
 
 static int stdio_send(struct vmsg_bus *b, const uint8_t *f, size_t len)
@@ -40,8 +41,10 @@ static int stdio_pollfds(struct vmsg_bus *b, int *fds, int max)
 
 static int stdio_finish(struct vmsg_bus *b, int grace_ms)
 {
-    (void)b;
     (void)grace_ms;
+    struct stdio_bus *sb = b->impl;
+    if (sb && sb->s.wsock)
+        shutdown(sb->s.wfd, SHUT_WR);
     return 0;
 }
 
@@ -50,29 +53,19 @@ static void stdio_destroy(struct vmsg_bus *b)
     struct stdio_bus *sb = b->impl;
     if (!sb)
         return;
-    if (sb->rflags >= 0)
-        fcntl(sb->s.rfd, F_SETFL, sb->rflags);
-    if (sb->wflags >= 0)
-        fcntl(sb->s.wfd, F_SETFL, sb->wflags);
     vmsg__stream_free(&sb->s);
     free(sb);
     b->impl = NULL;
 }
 
 static const struct vmsg__bus_ops k_stdio_ops = {
-    stdio_send, stdio_recv, NULL, stdio_pollfds, stdio_finish, stdio_destroy,
+    stdio_send, stdio_recv, NULL, stdio_pollfds, stdio_finish, stdio_destroy, NULL,
 };
-
-static bool is_socket(int fd)
-{
-    struct stat st;
-    return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-}
 
 int vmsg__bus_open_stdio(struct vmsg_bus *b, const struct vmsg__uri *u)
 {
-    if (u->rest[0]) {
-        vmsg__bus_fail(b, "stdio: takes no address");
+    if (u->rest && u->rest[0]) {
+        vmsg__bus_fail(b, "expected nothing after 'stdio:', got '%s'", u->rest);
         return VMSG_BUS_USAGE;
     }
     struct stdio_bus *sb = calloc(1, sizeof *sb);
@@ -81,20 +74,14 @@ int vmsg__bus_open_stdio(struct vmsg_bus *b, const struct vmsg__uri *u)
         vmsg__bus_fail(b, "out of memory");
         return VMSG_BUS_ERROR;
     }
-    sb->s.rfd = 0;
-    sb->s.wfd = 1;
-    sb->s.wsock = is_socket(1); /* exec: hands its children sockets */
-    sb->rflags = fcntl(0, F_GETFL);
-    sb->wflags = fcntl(1, F_GETFL);
-    if (sb->rflags < 0 || sb->wflags < 0) {
-        vmsg__bus_fail(b, "stdin or stdout is closed");
-        vmsg__stream_free(&sb->s);
-        free(sb);
-        return VMSG_BUS_ERROR;
-    }
-    vmsg__bus_set_nonblock(0);
-    vmsg__bus_set_nonblock(1);
     b->impl = sb;
     b->ops = &k_stdio_ops;
+    sb->s.rfd = STDIN_FILENO;
+    sb->s.wfd = STDOUT_FILENO;
+    struct stat st;
+    /* a socket (the exec: adapter's) gets send(MSG_NOSIGNAL); a pipe gets write() */
+    sb->s.wsock = fstat(STDOUT_FILENO, &st) == 0 && S_ISSOCK(st.st_mode);
+    vmsg__bus_set_nonblock(STDIN_FILENO);
+    vmsg__bus_set_nonblock(STDOUT_FILENO);
     return VMSG_BUS_OK;
 }

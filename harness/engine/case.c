@@ -292,6 +292,7 @@ static enum vmsg_io recv_frame(struct vmsg_case *c, unsigned side, uint8_t *buf,
     if (io != VMSG_IO_OK)
         transport_error(c, io, "receive", err);
     record_frame(c, side, 1, buf, *len);
+    c->replies_seen++;
     struct vmsg_msg local_m;
     struct vmsg_diag local_d;
     if (!m)
@@ -321,7 +322,10 @@ bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, 
 {
     vmsg_case_send_msg(c, req);
     uint8_t cls = req->cls, id = req->msg_id;
-    uint64_t deadline = vmsg__now_ms() + c->reply_timeout_ms;
+    /* the first answer of a case also pays for the IUT starting up (an exec:
+     * child, a fresh connection): it gets ten reply timeouts */
+    unsigned wait = c->replies_seen ? c->reply_timeout_ms : 10 * c->reply_timeout_ms;
+    uint64_t deadline = vmsg__now_ms() + wait;
     for (;;) {
         uint64_t now = vmsg__now_ms();
         unsigned left = now >= deadline ? 0 : (unsigned)(deadline - now);
@@ -330,7 +334,7 @@ bool vmsg_case_request(struct vmsg_case *c, struct vmsg_msg *req, uint8_t *buf, 
         /* a timeout, or the IUT closed (only under vmsg_case_allow_close) */
         if (left == 0 || vmsg_case_recv(c, buf, cap, &len, left, resp, &d) != VMSG_IO_OK) {
             vmsg_case_fail(c, clause, "a response", "no %s response within %u ms",
-                           req->def ? req->def->name : "", c->reply_timeout_ms);
+                           req->def ? req->def->name : "", wait);
             return false;
         }
         if (d.outcome != VMSG_TRUNCATED && d.outcome != VMSG_MALFORMED && resp->kind == VMSG_KIND_RESPONSE &&

@@ -23,6 +23,7 @@ struct vmsg_case {
     uint64_t rng;
     uint16_t token;
     unsigned reply_timeout_ms;
+    unsigned replies_seen;   /* frames received so far in this case */
     int last_frame;          /* index in r->frames of the last frame, -1 if dropped */
     int stream_fd;           /* pipe to the runner (isolated cases), -1 otherwise */
     bool allow_close;        /* CLOSED is returned to the case, not an ERROR */

@@ -10,12 +10,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 cases=$("$vmsg" run --suite device -l | wc -l)
-check() { # mode, expected regex in the text output
+check() { # mode, expected regex in the text output[, reply timeout ms]
     mode=$1
     want=$2
+    reply=${3:-150}
     out="$tmp/$mode"
     VMSG_TIMEOUT_MULTIPLIER=${VMSG_TIMEOUT_MULTIPLIER:-1} \
-        timeout 120 "$vmsg" run --suite device --reply-timeout 150 --iut "exec:$iut $mode" --report "$out" >"$out.txt" 2>&1
+        timeout 120 "$vmsg" run --suite device --reply-timeout "$reply" --iut "exec:$iut $mode" --report "$out" >"$out.txt" 2>&1
     rc=$?
     problem=""
     [ "$rc" = 124 ] && problem="hung (killed by timeout)"
@@ -35,12 +36,12 @@ check() { # mode, expected regex in the text output
         echo "hostile $mode: ok ($(tail -n 1 "$out.txt"))"
     fi
 }
-check crash 'ERROR.*(closed|signal|transport)'
+check crash 'ERROR.*(closed|signal|transport)' 3000
 check hang 'FAIL: device\.[a-z-]+\.[0-9]+: expected a response'
 check flood 'passed'
 check garbage '(FAIL|ERROR)'
 check oversize 'FAIL: device\.limits\.1'
-check close 'ERROR'
+check close 'ERROR' 3000
 check wrongdev 'FAIL: device\.header\.3'
 check twice 'passed'
 # a crashing IUT leaves its stderr as evidence in the results

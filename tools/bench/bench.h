@@ -18,7 +18,9 @@ struct bench_opts {
 /*   X(name,  function,          one-line summary) */
 #define VMSG_BENCH_SECTIONS(X) \
     X(codec, vmsg_bench_codec, "vmsg_decode + validation of mixed v1 messages vs memcpy of the same bytes") \
-    X(check, vmsg_bench_check, "passive checker on 1M v1 messages: in memory vs decode only, from a capture vs libpcap")
+    X(check, vmsg_bench_check, "passive checker on 1M v1 messages: in memory vs decode only, from a capture vs libpcap") \
+    X(capture-check, vmsg_bench_capture_check, "vmsg check path on a 10M-message capture vs libpcap, peak RSS at 1M/10M, vs tshark") \
+    X(replay, vmsg_bench_replay, "vmsg replay asap vs the adapter's own request/response ping-pong (builtin, exec)")
 
 #define X(name, fn, summary) int fn(const struct bench_opts *o);
 VMSG_BENCH_SECTIONS(X)

@@ -10,9 +10,11 @@
     X(clauses, vmsg_cmd_clauses, "list the clause catalog and its coverage")                \
     X(run, vmsg_cmd_run, "run the conformance suites against an implementation under test")     \
     X(report, vmsg_cmd_report, "render results as JSON, JUnit, TAP, Markdown or HTML; compare runs") \
-    X(refdev, vmsg_cmd_refdev, "reference device: serve it over a bus URI, check a personality") \
-    X(refdrv, vmsg_cmd_refdrv, "reference driver: run its script against a device over a bus URI") \
+    X(refdev, vmsg_cmd_refdev, "reference device: serve on a URI or stdin/stdout; personality check, faults") \
+    X(refdrv, vmsg_cmd_refdrv, "reference driver: run its script over a URI or stdin/stdout; faults") \
     X(check, vmsg_cmd_check, "passive checker: judge the traffic of a capture against the clauses") \
+    X(proxy, vmsg_cmd_proxy, "relay between a driver and a device: capture and check live") \
+    X(replay, vmsg_cmd_replay, "play one side of a capture against a live implementation, compare") \
     /* end of list */
 
 #define X(name, fn, summary) int fn(int argc, char **argv);

@@ -8,7 +8,7 @@
  *   tcp:HOST:PORT  tcp-listen:[HOST:]PORT  TCP (listen binds 127.0.0.1 by default)
  *   seqpacket:PATH  seqpacket-listen:PATH AF_UNIX SOCK_SEQPACKET, one frame per datagram
  *   shm:DIR/NAME              SPSC queue files + notification socket (wire-formats 8.2)
- *   stdio:                    this process's stdin/stdout (the serving end of exec:)
+ *   stdio:                    this process's stdin/stdout, stream framing (the child end of exec:)
  *
  * Every URI except exec: takes a query: `?max=N` (largest message, default
  * 264), `&side=driver|device`, and for shm `&create=0|1`.
@@ -89,6 +89,10 @@ struct vmsg_bus_opts {
     const struct vmsg_builtin *builtins; /* table ended by a NULL name */
     int send_timeout_ms;            /* bound on a blocked send (default 5000) */
     int connect_timeout_ms;         /* tcp connect (default 5000) */
+    /* Listening sockets (unix-, tcp-, seqpacket-listen) keep listening after
+     * the first peer: vmsg_bus_next_peer() then serves one peer after another
+     * (a server such as `vmsg refdev --listen`). Off: exactly one peer. */
+    bool many_peers;
 };
 void vmsg_bus_opts_init(struct vmsg_bus_opts *o);
 
@@ -107,6 +111,10 @@ int vmsg_bus_send(struct vmsg_bus *b, const uint8_t *frame, size_t len);
 int vmsg_bus_recv(struct vmsg_bus *b, uint8_t *buf, size_t cap, size_t *len, int timeout_ms);
 /* Listening URIs: accept the peer now. */
 int vmsg_bus_wait_peer(struct vmsg_bus *b, int timeout_ms);
+/* Listening URIs opened with many_peers: close the current connection; the
+ * next send/recv (or wait_peer) accepts the next peer, who may already be
+ * waiting in the backlog. VMSG_BUS_USAGE for every other bus (reopen it). */
+int vmsg_bus_next_peer(struct vmsg_bus *b);
 
 /* Last error or condition, one line naming the URI. */
 const char *vmsg_bus_error(const struct vmsg_bus *b);

@@ -1,0 +1,58 @@
+#!/bin/sh
+# `vmsg replay` against live implementations: a session recorded through
+# `vmsg proxy` (refdrv <-> refdev) replays without divergence against refdev
+# (in process and as a process) and refdrv, diverges against a faulty refdev
+# (compiler-style line naming the frame and field), stops on a dying target
+# with exit 3 naming the frame, and rejects bad captures with exit 2.
+# usage: replay_cli.sh VMSG SOURCE_DIR
+set -u
+VMSG=$1
+SRC=$2
+T=$(mktemp -d "${TMPDIR:-/tmp}/vmsg-replay-XXXXXX") || exit 3
+trap 'rm -rf "$T"' EXIT
+fail() { echo "replay_cli.sh: $*" >&2; for f in "$T"/*.out "$T"/*.err; do [ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }; done; exit 1; }
+run() { # run WANT_RC NAME CMD...
+    want=$1; name=$2; shift 2
+    "$@" >"$T/$name.out" 2>"$T/$name.err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "$name: exit $got, expected $want"
+}
+
+run 0 record "$VMSG" proxy --driver-side builtin:refdrv --device-side builtin:refdev --capture "$T/s.pcap"
+run 0 as-driver "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --ignore token
+grep -q " 0 divergences" "$T/as-driver.out" || fail "as-driver: divergence count"
+grep -q "answer latency min .* p99 " "$T/as-driver.out" || fail "as-driver: latency line"
+run 0 as-driver-exec "$VMSG" replay "$T/s.pcap" --iut "exec:$VMSG refdev --stdio" --as driver --timing scale=0.5
+run 0 as-device "$VMSG" replay "$T/s.pcap" --iut builtin:refdrv --as device --ignore token
+run 0 original "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --timing original
+
+# a faulty device: the first divergence names capture, frame and field
+run 1 fault "$VMSG" replay "$T/s.pcap" --iut "builtin:refdev?fault=dev-get-config-stale-generation" --as driver
+grep -q "s.pcap:frame [0-9]*: field generation: expected [0-9]*, got [0-9]*$" "$T/fault.out" || fail "divergence line"
+grep -q "^    expected: GET_CONFIG resp" "$T/fault.out" || fail "expected message not decoded"
+grep -q "^    got:      GET_CONFIG resp" "$T/fault.out" || fail "received message not decoded"
+run 1 first "$VMSG" replay "$T/s.pcap" --iut "builtin:refdev?fault=dev-get-config-stale-generation" --as driver \
+    --stop-at-first --no-check
+[ "$(grep -c ': field ' "$T/first.out")" -eq 1 ] || fail "--stop-at-first printed more than one divergence"
+# masks: the same fault with the generation ignored leaves only the checker's findings
+run 1 masked "$VMSG" replay "$T/s.pcap" --iut "builtin:refdev?fault=dev-get-config-stale-generation" --as driver \
+    --ignore generation
+grep -q ": field " "$T/masked.out" && fail "masked field still compared"
+grep -q "device.get-config.1" "$T/masked.out" || fail "checker finding on the new traffic missing"
+
+# the target dies mid-run: exit 3, the message names the frame reached
+run 3 dies "$VMSG" replay "$T/s.pcap" --iut "exec:sh -c 'dd bs=8 count=30 status=none | $VMSG refdev --stdio'" \
+    --as driver --reply-timeout 300
+grep -q "vmsg: replay: frame [0-9]*: waiting for the IUT's frame: .*closed" "$T/dies.err" || fail "dies: message"
+frame=$(sed -n 's/^vmsg: replay: frame \([0-9]*\):.*/\1/p' "$T/dies.err")
+[ "$frame" -gt 2 ] || fail "dies: frame $frame is not mid-run"
+
+# bad input
+run 2 cut "$VMSG" replay "$SRC/vectors/captures/bad-cut-mid-record.pcap" --iut builtin:refdev --as driver
+grep -q "frame [0-9]" "$T/cut.err" || fail "cut capture: frame not named"
+run 2 missing "$VMSG" replay "$T/nothing.pcap" --iut builtin:refdev --as driver
+run 2 no-as "$VMSG" replay "$T/s.pcap" --iut builtin:refdev
+run 2 bad-ignore "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --ignore nonsense
+grep -q "unknown field or group 'nonsense'" "$T/bad-ignore.err" || fail "bad --ignore message"
+run 3 unreachable "$VMSG" replay "$T/s.pcap" --iut "unix:$T/nobody.sock" --as driver
+exit 0

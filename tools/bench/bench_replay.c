@@ -1,0 +1,144 @@
+/* Bench section replay: `vmsg replay --timing asap` (the library path:
+ * vmsg_replay_run with comparison and the passive checker) against the
+ * adapter's own ping-pong limit: the same request/response round trips over
+ * the same adapter with nothing else done (DESIGN 9: >= 0.7x). Adapters:
+ * builtin:refdev (in process), and exec:vmsg refdev --stdio when the vmsg
+ * binary is known. The capture (GET_DEVICE_INFO, then GET_DEVICE_STATUS
+ * round trips recorded from refdev) is written first, not measured. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vmsg/bus.h>
+#include <vmsg/capture.h>
+#include <vmsg/ref.h>
+#include <vmsg/replay.h>
+#include <vmsg/wire.h>
+
+#include "bench.h"
+
+#ifndef VMSG_BENCH_VMSG
+#define VMSG_BENCH_VMSG ""
+#endif
+
+static int open_iut(const char *uri, struct vmsg_bus **b)
+{
+    struct vmsg_bus_opts bo;
+    vmsg_bus_opts_init(&bo);
+    bo.side = VMSG_BUS_SIDE_DRIVER;
+    bo.builtins = vmsg_ref_builtins();
+    char err[512];
+    if (vmsg_bus_open(uri, &bo, b, err, sizeof err) != VMSG_BUS_OK) {
+        fprintf(stderr, "vmsg-bench: replay: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static size_t request(unsigned mname, uint16_t token, uint8_t *buf, size_t cap)
+{
+    struct vmsg_msg m;
+    if (!vmsg_msg_init(&m, VMSG_PROFILE_V1, 0, mname, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST, 1))
+        return 0;
+    m.token = token;
+    m.token_override = true;
+    return vmsg_encode(&m, buf, cap);
+}
+
+/* n round trips: record them (w != NULL) or just time them. Returns 0. */
+static int round_trips(struct vmsg_bus *b, size_t n, struct vmsg_cap_writer *w)
+{
+    uint8_t req[64], rsp[300];
+    for (size_t i = 0; i < n; i++) {
+        size_t len = request(i == 0 ? VMSG_M_GET_DEVICE_INFO : VMSG_M_GET_DEVICE_STATUS, (uint16_t)(i % 65535 + 1), req,
+                             sizeof req);
+        size_t rlen = 0;
+        if (!len || vmsg_bus_send(b, req, len) != VMSG_BUS_OK ||
+            vmsg_bus_recv(b, rsp, sizeof rsp, &rlen, 5000) != VMSG_BUS_OK) {
+            fprintf(stderr, "vmsg-bench: replay: round trip %zu: %s\n", i + 1, vmsg_bus_error(b));
+            return -1;
+        }
+        if (w) {
+            struct vmsg_cap_ts ts = {1700000000, (uint32_t)(i % 1000000)};
+            struct vmsg_cap_meta q = {VMSG_DIR_DRV_TO_DEV, 0, VMSG_BUS_LOOPBACK, 0, 0};
+            struct vmsg_cap_meta r = {VMSG_DIR_DEV_TO_DRV, 0, VMSG_BUS_LOOPBACK, 0, 0};
+            if (!vmsg_cap_write(w, &ts, &q, req, len) || !vmsg_cap_write(w, &ts, &r, rsp, rlen))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void count(void *user, const struct vmsg_finding *f)
+{
+    if (f->clause)
+        ++*(unsigned long *)user;
+}
+
+static int measure(const char *name, const char *uri, const char *capture, size_t n)
+{
+    struct vmsg_bus *b;
+    if (open_iut(uri, &b))
+        return 3;
+    uint64_t t0 = bench_now_ns();
+    int r = round_trips(b, n, NULL);
+    double t_pp = (double)(bench_now_ns() - t0) / 1e9;
+    vmsg_bus_close(b);
+    if (r)
+        return 3;
+    if (open_iut(uri, &b))
+        return 3;
+    struct vmsg_replay_opts o;
+    vmsg_replay_opts_init(&o);
+    o.extra_ms = 0;
+    unsigned long findings = 0;
+    o.on_finding = count;
+    o.user = &findings;
+    struct vmsg_replay_stats st;
+    t0 = bench_now_ns();
+    int rc = vmsg_replay_run(capture, b, &o, &st);
+    double t_rp = (double)(bench_now_ns() - t0) / 1e9;
+    vmsg_bus_close(b);
+    if (rc != 0 || st.divergences || findings) {
+        fprintf(stderr, "vmsg-bench: replay: %s: status %d, %llu divergences, %lu findings %s\n", name, rc,
+                (unsigned long long)st.divergences, findings, st.error);
+        return 3;
+    }
+    printf("replay: %-8s ping-pong %.0f round trips/s; replay asap %.0f round trips/s "
+           "(answer latency avg %.1f us, p99 %.1f us)\n",
+           name, (double)n / t_pp, (double)n / t_rp, st.lat_avg_us, st.lat_p99_us);
+    printf("replay: ratio replay/ping-pong (%s) %.2fx (target >= 0.70x)\n", name, t_pp / t_rp);
+    return 0;
+}
+
+int vmsg_bench_replay(const struct bench_opts *bo)
+{
+    size_t n = bo->quick ? 2000 : 200000;
+    const char *td = getenv("TMPDIR");
+    char path[300], err[512];
+    snprintf(path, sizeof path, "%s/vmsg-bench-replay-%ld.pcap", td && *td ? td : "/tmp", (long)getpid());
+    struct vmsg_bus *b;
+    if (open_iut("builtin:refdev", &b))
+        return 3;
+    struct vmsg_cap_writer *w = vmsg_cap_writer_open(path, NULL, err, sizeof err);
+    if (!w || round_trips(b, n, w) || !vmsg_cap_writer_close(w, err, sizeof err)) {
+        fprintf(stderr, "vmsg-bench: replay: cannot record the capture: %s\n", err);
+        vmsg_bus_close(b);
+        return 3;
+    }
+    vmsg_bus_close(b);
+    printf("replay: %zu request/response round trips recorded from refdev (not measured)\n", n);
+    int rc = measure("builtin", "builtin:refdev", path, n);
+    if (VMSG_BENCH_VMSG[0] && access(VMSG_BENCH_VMSG, X_OK) == 0) {
+        char uri[1200];
+        snprintf(uri, sizeof uri, "exec:%s refdev --stdio", VMSG_BENCH_VMSG);
+        int r2 = measure("exec", uri, path, n);
+        rc = rc > r2 ? rc : r2;
+    } else {
+        printf("replay: exec adapter skipped: the vmsg binary is not known to this build\n");
+    }
+    unlink(path);
+    return rc;
+}

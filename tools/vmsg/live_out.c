@@ -1,0 +1,145 @@
+/* Findings of the checker on live traffic: see live_out.h. */
+#include "live_out.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <vmsg/catalog.h>
+
+int vmsg__live_open(struct vmsg__live_out *o, const char *cmd, const char *where, const char *report_dir,
+                    const char *mode, const char *profile, const char *iut)
+{
+    memset(o, 0, sizeof *o);
+    o->cmd = cmd;
+    o->where = where;
+    if (!report_dir)
+        return 0;
+    if (mkdir(report_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "vmsg: %s: --report: %s: %s\n", cmd, report_dir, strerror(errno));
+        return 2;
+    }
+    snprintf(o->results_path, sizeof o->results_path, "%s/results.json", report_dir);
+    struct vmsg_results_info info = {mode, profile, iut, NULL, NULL, 0, 0, false};
+    char err[512];
+    if (vmsg_results_open(&o->res, o->results_path, &info, err, sizeof err) != 0) {
+        fprintf(stderr, "vmsg: %s: %s\n", cmd, err);
+        return 3;
+    }
+    return 0;
+}
+
+static struct vmsg__live_clause *count_for(struct vmsg__live_out *o, const char *clause)
+{
+    for (size_t i = 0; i < o->ncc; i++)
+        if (strcmp(o->cc[i].clause, clause) == 0)
+            return &o->cc[i];
+    if (o->ncc == o->capcc) {
+        size_t cap = o->capcc ? 2 * o->capcc : 32;
+        struct vmsg__live_clause *n = realloc(o->cc, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        o->cc = n;
+        o->capcc = cap;
+    }
+    struct vmsg__live_clause *c = &o->cc[o->ncc++];
+    memset(c, 0, sizeof *c);
+    c->clause = clause;
+    return c;
+}
+
+static void add_clause(struct vmsg_results *res, const char *id)
+{
+    const struct vmsg_clause *cl = vmsg_clause_find(id);
+    char levels[96] = "";
+    if (cl)
+        for (unsigned i = 0; i < cl->nlevels; i++) {
+            size_t l = strlen(levels);
+            snprintf(levels + l, sizeof levels - l, "%s%s", i ? ", " : "", vmsg_level_name(cl->levels[i]));
+        }
+    struct vmsg_results_clause rc = {id, cl ? vmsg_role_name(cl->role) : "any", cl ? levels : "",
+                                     cl ? cl->label : "", cl ? cl->bullet : 0, cl ? cl->summary : ""};
+    vmsg_results_add_clause(res, &rc);
+}
+
+void vmsg__live_add(struct vmsg__live_out *o, unsigned long long frame, const char *clause, const char *level,
+                    enum vmsg_verdict v, const char *message)
+{
+    unsigned k = v == VMSG_FAIL ? 0 : v == VMSG_WARN ? 1 : 2;
+    o->counts[k]++;
+    if (clause) {
+        struct vmsg__live_clause *c = count_for(o, clause);
+        if (c)
+            c->n[k]++;
+    }
+    if (o->res) {
+        if (clause)
+            add_clause(o->res, clause);
+        struct vmsg_results_finding rf = {frame, clause, level ? level : "", v, message};
+        vmsg_results_add_finding(o->res, &rf);
+    }
+    if (o->quiet)
+        return;
+    const char *tag = k == 1 ? " [WARN]" : k == 2 ? " [INFO]" : "";
+    if (frame)
+        printf("%s:frame %llu: %s%s%s%s\n", o->where, frame, clause ? clause : "", clause ? ": " : "", message, tag);
+    else
+        printf("%s:end: %s%s%s%s\n", o->where, clause ? clause : "", clause ? ": " : "", message, tag);
+    fflush(stdout); /* findings as they happen, also through a pipe */
+}
+
+void vmsg__live_finding(void *user, const struct vmsg_finding *f)
+{
+    struct vmsg__live_out *o = user;
+    if (!f->clause) {
+        fprintf(stderr, "vmsg: %s: note: %s\n", o->where, f->message);
+        return;
+    }
+    static const enum vmsg_verdict v[] = {VMSG_FAIL, VMSG_WARN, VMSG_INFO};
+    vmsg__live_add(o, (unsigned long long)f->frame, f->clause, vmsg_check_level_name(f->level),
+                   v[f->verdict < 3 ? f->verdict : 2], f->message);
+}
+
+static int cmp_cc(const void *a, const void *b)
+{
+    return strcmp(((const struct vmsg__live_clause *)a)->clause, ((const struct vmsg__live_clause *)b)->clause);
+}
+
+void vmsg__live_summary(struct vmsg__live_out *o)
+{
+    if (!o->ncc)
+        return;
+    qsort(o->cc, o->ncc, sizeof *o->cc, cmp_cc);
+    printf("\nfindings per clause:\n");
+    for (size_t i = 0; i < o->ncc; i++)
+        printf("  %-28s %lu FAIL, %lu WARN, %lu INFO\n", o->cc[i].clause, o->cc[i].n[0], o->cc[i].n[1],
+               o->cc[i].n[2]);
+}
+
+int vmsg__live_close(struct vmsg__live_out *o)
+{
+    int rc = 0;
+    struct vmsg_tally t;
+    memset(&t, 0, sizeof t);
+    if (o->res) {
+        char err[512];
+        if (vmsg_results_close(o->res, &t, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: %s: %s\n", o->cmd, err);
+            rc = 3;
+        }
+        o->res = NULL;
+    } else {
+        t.findings[VMSG_FAIL] = o->counts[0];
+        t.findings[VMSG_WARN] = o->counts[1];
+        t.findings[VMSG_INFO] = o->counts[2];
+    }
+    vmsg_tally_print(stdout, &t);
+    if (o->results_path[0] && rc == 0)
+        printf("results: %s\n", o->results_path);
+    free(o->cc);
+    o->cc = NULL;
+    return rc;
+}
