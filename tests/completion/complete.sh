@@ -48,7 +48,7 @@ only() {
 }
 
 complete -p vmsg | grep -q -- '-F _vmsg' || { echo "complete.sh: FAIL: not registered"; exit 1; }
-has "vmsg " decode dump clauses run report refdev refdrv check proxy replay
+has "vmsg " decode dump clauses run report refdev refdrv check replay proxy proxy replay
 only "vmsg re" report refdev refdrv replay
 only "vmsg --ver" --version
 has "vmsg run --" --suite --iut --report --strict --list --quiet
@@ -82,5 +82,8 @@ has "vmsg refdrv -c unix" unix: unix-listen:
 only "vmsg check --format " text json
 only "vmsg check --role a" all
 has "vmsg check --" --profile --mid-session --complete --strict
+only "vmsg replay s.pcap --as d" driver device
+has "vmsg proxy --device-side ex" exec:
+has "vmsg proxy --" --driver-side --device-side --capture --bus
 echo "complete.sh: $((n - fails)) passed, $fails failed"
 [[ $fails == 0 ]]

@@ -56,10 +56,15 @@ _vmsg() {
     # option values
     local what=""
     case "$cmd:$prev" in
-    *:--profile | decode:-p | dump:-p | clauses:-p | run:-p | check:-p) what=profile ;;
+    *:--profile | decode:-p | dump:-p | clauses:-p | run:-p | check:-p | proxy:-p | replay:-p) what=profile ;;
     *:--binding | decode:-b | dump:-b | check:-b) what=binding ;;
     run:--suite | run:-s) what=suite ;;
-    run:--iut | run:-i | run:--driver-side | run:--device-side) what=iut ;;
+    run:--iut | run:-i | run:--driver-side | run:--device-side | replay:--iut | replay:-i) what=iut ;;
+    proxy:--driver-side | proxy:-D | proxy:--device-side | proxy:-E) what=iut ;;
+    replay:--as | replay:-a) what=side ;;
+    replay:--timing | replay:-T) what=timing ;;
+    proxy:--capture | proxy:-w) what=file ;;
+    *:--report | proxy:-r | replay:-r) what=dir ;;
     run:--case | run:-k) what=case ;;
     run:--clause | run:-c) what=clause ;;
     run:--report | run:-r) what=dir ;;
@@ -85,6 +90,8 @@ _vmsg() {
     format)
         if [[ $cmd == check ]]; then _vmsg_reply "$cur" text json; else _vmsg_reply "$cur" json junit tap md html text; fi ;;
     checkrole) _vmsg_reply "$cur" driver device bus all ;;
+    side) _vmsg_reply "$cur" driver device ;;
+    timing) _vmsg_reply "$cur" asap original scale= ;;
     role) _vmsg_reply "$cur" driver device bus any ;;
     level) _vmsg_reply "$cur" MUST must-not SHOULD should-not MAY ;;
     testability) _vmsg_reply "$cur" active passive both untestable ;;
@@ -144,7 +151,7 @@ _vmsg() {
     fi
     # operands
     case $cmd in
-    dump | report | check) _vmsg_files "$cur" -f ;;
+    dump | report | check | replay) _vmsg_files "$cur" -f ;;
     *) COMPREPLY=() ;;
     esac
     return 0

@@ -16,6 +16,7 @@
 #include <vmsg/ref.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "live_out.h"
 
@@ -125,8 +126,8 @@ int vmsg_cmd_proxy(int argc, char **argv)
     po.check = false;
     char err[512];
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "D:E:w:cb:p:m:t:sr:qh", lo, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":D:E:w:cb:p:m:t:sr:qh", lo, NULL)) != -1) {
         switch (c) {
         case 'D': drv_uri = optarg; break;
         case 'E': dev_uri = optarg; break;
@@ -167,7 +168,7 @@ int vmsg_cmd_proxy(int argc, char **argv)
         case 'r': report = optarg; po.check = true; break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("proxy", c, argv);
         }
     }
     if (optind < argc) {

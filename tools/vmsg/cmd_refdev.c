@@ -13,6 +13,7 @@
 #include <vmsg/ref.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "datadir.h"
 
@@ -161,8 +162,8 @@ int vmsg_cmd_refdev(int argc, char **argv)
     memset(&fs, 0, sizeof fs);
     char err[512];
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "p:cf:lL:sP:m:1h", lo, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":p:cf:lL:sP:m:1h", lo, NULL)) != -1) {
         switch (c) {
         case 'p': pers = optarg; break;
         case 'c': check = true; break;
@@ -193,11 +194,11 @@ int vmsg_cmd_refdev(int argc, char **argv)
         }
         case '1': once = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("refdev", c, argv);
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "vmsg: refdev: unexpected argument '%s'\n", argv[optind]);
+        fprintf(stderr, "vmsg: refdev: unexpected argument '%s' (see vmsg refdev --help)\n", argv[optind]);
         return 2;
     }
     struct vmsg_personality p;

@@ -13,6 +13,7 @@
 #include <vmsg/replay.h>
 #include <vmsg/wire.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "live_out.h"
 
@@ -118,8 +119,8 @@ int vmsg_cmd_replay(int argc, char **argv)
     bool quiet = false;
     char err[512];
     int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "i:a:I:T:p:1R:m:r:qh", lo, NULL)) != -1) {
+    vmsg__cli_begin();
+    while ((c = getopt_long(argc, argv, ":i:a:I:T:p:1R:m:r:qh", lo, NULL)) != -1) {
         switch (c) {
         case 'i': iut = optarg; break;
         case 'a':
@@ -180,7 +181,7 @@ int vmsg_cmd_replay(int argc, char **argv)
         case 'r': report = optarg; break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: return vmsg__cli_bad_option("replay", c, argv);
         }
     }
     if (optind != argc - 1) {
