@@ -85,26 +85,13 @@ static struct clause_count *count_for(struct ctx *x, const char *clause)
     return c;
 }
 
-static void add_clause(struct vmsg_results *res, const char *id)
-{
-    const struct vmsg_clause *cl = vmsg_clause_find(id);
-    char levels[96] = "";
-    if (cl)
-        for (unsigned i = 0; i < cl->nlevels; i++) {
-            size_t l = strlen(levels);
-            snprintf(levels + l, sizeof levels - l, "%s%s", i ? ", " : "", vmsg_level_name(cl->levels[i]));
-        }
-    struct vmsg_results_clause rc = {id, cl ? vmsg_role_name(cl->role) : "any", cl ? levels : "",
-                                     cl ? cl->label : "", cl ? cl->bullet : 0, cl ? cl->summary : ""};
-    vmsg_results_add_clause(res, &rc);
-}
 
 static void on_finding(void *user, const struct vmsg_finding *f)
 {
     struct ctx *x = user;
     if (x->json) {
         if (f->clause)
-            add_clause(x->res, f->clause);
+            vmsg_results_cite(x->res, f->clause);
         static const enum vmsg_verdict v[] = {VMSG_FAIL, VMSG_WARN, VMSG_INFO};
         struct vmsg_results_finding rf = {f->frame, f->clause, vmsg_check_level_name(f->level),
                                           v[f->verdict < 3 ? f->verdict : 2], f->message};

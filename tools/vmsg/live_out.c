@@ -51,19 +51,6 @@ static struct vmsg__live_clause *count_for(struct vmsg__live_out *o, const char 
     return c;
 }
 
-static void add_clause(struct vmsg_results *res, const char *id)
-{
-    const struct vmsg_clause *cl = vmsg_clause_find(id);
-    char levels[96] = "";
-    if (cl)
-        for (unsigned i = 0; i < cl->nlevels; i++) {
-            size_t l = strlen(levels);
-            snprintf(levels + l, sizeof levels - l, "%s%s", i ? ", " : "", vmsg_level_name(cl->levels[i]));
-        }
-    struct vmsg_results_clause rc = {id, cl ? vmsg_role_name(cl->role) : "any", cl ? levels : "",
-                                     cl ? cl->label : "", cl ? cl->bullet : 0, cl ? cl->summary : ""};
-    vmsg_results_add_clause(res, &rc);
-}
 
 void vmsg__live_add(struct vmsg__live_out *o, unsigned long long frame, const char *clause, const char *level,
                     enum vmsg_verdict v, const char *message)
@@ -77,7 +64,7 @@ void vmsg__live_add(struct vmsg__live_out *o, unsigned long long frame, const ch
     }
     if (o->res) {
         if (clause)
-            add_clause(o->res, clause);
+            vmsg_results_cite(o->res, clause);
         struct vmsg_results_finding rf = {frame, clause, level ? level : "", v, message};
         vmsg_results_add_finding(o->res, &rf);
     }

@@ -58,18 +58,8 @@ static void record(struct vmsg_run_output *out, const struct vmsg_case_result *r
     size_t ncl = 0;
     while (ncl < VMSG_CASE_MAX_CLAUSES && d->clauses[ncl])
         ncl++;
-    for (size_t i = 0; i < ncl; i++) {
-        const struct vmsg_clause *cl = vmsg_clause_find(d->clauses[i]);
-        if (!cl)
-            continue;
-        char levels[64] = "";
-        for (unsigned k = 0; k < cl->nlevels; k++)
-            snprintf(levels + strlen(levels), sizeof levels - strlen(levels), "%s%s", k ? ", " : "",
-                     vmsg_level_name((enum vmsg_level)cl->levels[k]));
-        struct vmsg_results_clause rc = {cl->id, vmsg_role_name(cl->role), levels, cl->label, cl->bullet,
-                                         cl->summary};
-        vmsg_results_add_clause(out->results, &rc);
-    }
+    for (size_t i = 0; i < ncl; i++)
+        vmsg_results_cite(out->results, d->clauses[i]);
     static const char *sides[] = {"device", "driver", "bus"};
     const char *iut = sides[d->role < 3 ? d->role : 0];
     const char *harness = d->role == VMSG_IUT_DRIVER ? "device" : "driver";

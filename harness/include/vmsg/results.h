@@ -127,6 +127,8 @@ int vmsg_results_open(struct vmsg_results **out, const char *path,
                       const struct vmsg_results_info *info, char *err, size_t errlen);
 /* Record a clause the run cites; a second call with the same id is ignored. */
 int vmsg_results_add_clause(struct vmsg_results *r, const struct vmsg_results_clause *c);
+/* The same, with the metadata looked up in the built-in clause catalog. */
+int vmsg_results_cite(struct vmsg_results *r, const char *clause_id);
 /* Record a finished case (flushed to disk before returning). */
 int vmsg_results_add_case(struct vmsg_results *r, const struct vmsg_results_case *c);
 /* Record a finding (stored or only counted, see the cap above). */
