@@ -27,10 +27,6 @@ check | proxy | replay)
     vmsg --list-commands | grep -qx "$needs" || skip "needs 'vmsg $needs', not on this branch yet" ;;
 driver-suite)
     [ -n "$(vmsg run --suite driver -l)" ] || skip "needs the driver suite, not on this branch yet" ;;
-bus-reference)
-    # a reference bus serving two sockets (vmsg proxy with refbus) is still to come:
-    # when it lands, start it in the example and drop this need
-    skip "needs a reference bus serving two sockets to stand in for yours (not in vmsg yet)" ;;
 wireshark-plugin)
     command -v tshark >/dev/null || skip "tshark is not installed"
     tshark -G protocols 2>/dev/null | grep -q 'virtio-msg' || [ -f "$plugin" ] ||

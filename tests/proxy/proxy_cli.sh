@@ -69,4 +69,30 @@ kill -9 $PID; wait $PID 2>/dev/null; PID=
 "$VMSG" proxy -D builtin:refdrv -E builtin:refdev --bus nonsense >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad --bus: expected 2"
 "$VMSG" proxy -D builtin:refdrv -E "unix:$T/nobody.sock" 2>"$T/p5.err" >/dev/null; [ $? -eq 3 ] || fail "unreachable: expected 3"
 grep -q "nobody.sock: connect" "$T/p5.err" || fail "unreachable side not named"
+"$VMSG" proxy --serve -D "unix-listen:$T/s.sock" -E builtin:refdev 2>"$T/p5s.err" >/dev/null
+[ $? -eq 2 ] || fail "--serve with a side that does not listen: expected 2"
+grep -q "builtin:refdev' does not listen" "$T/p5s.err" || fail "--serve: the side that does not listen is not named"
+
+# 6. --serve: the reference bus on two sockets, a new bus per case of the bus
+#    suite; a bus fault behind the sockets is judged like the built-in one
+serve_bus() { # bus-spec case-glob -> exit status of vmsg run
+    rm -f "$T/bd.sock" "$T/bv.sock"
+    "$VMSG" proxy --serve -q --bus "$1" -D "unix-listen:$T/bd.sock" -E "unix-listen:$T/bv.sock" \
+        >"$T/p6.out" 2>"$T/p6.err" &
+    PID=$!
+    i=0
+    while [ ! -S "$T/bd.sock" ]; do
+        i=$((i + 1)); [ $i -gt 200 ] && fail "--serve: not listening"; sleep 0.05
+    done
+    rc=0
+    "$VMSG" run --suite bus --case "$2" --driver-side "unix:$T/bd.sock" --device-side "unix:$T/bv.sock" >"$T/r6.out" 2>&1 || rc=$?
+    kill $PID; wait $PID; prc=$?; PID=
+    [ $prc -eq 0 ] || fail "--serve proxy exited $prc after SIGTERM"
+    return $rc
+}
+serve_bus 'ref?dev=1,2' 'bus.forward.*' || fail "clean reference bus on two sockets: vmsg run exited $?"
+grep -q "verdicts: PASS 2 (2 cases)" "$T/r6.out" || fail "--serve: expected two PASS: $(tail -1 "$T/r6.out")"
+serve_bus 'ref?dev=1,2&fault=bus-wrong-dev-num-forward' 'bus.forward.addressed'
+[ $? -eq 1 ] || fail "--serve: bus fault behind the sockets not caught"
+grep -q "bus.forward.addressed: FAIL" "$T/r6.out" || fail "--serve: no FAIL line: $(cat "$T/r6.out")"
 exit 0

@@ -25,7 +25,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: vmsg proxy --driver-side URI --device-side URI [--capture FILE] [--check]\n"
             "                  [--bus ref[?fault=NAME,...&dev=N,...&window=N]] [--profile P]\n"
-            "                  [--max-size N] [--timeout S] [--strict] [--complete] [--report DIR] [-q]\n"
+            "                  [--max-size N] [--timeout S] [--strict] [--complete] [--serve] [--report DIR] [-q]\n"
             "Relay virtio-msg frames between a driver (--driver-side) and a device\n"
             "(--device-side), record them and judge them live. The proxy plays the device\n"
             "towards the driver side and the driver towards the device side; either URI may\n"
@@ -46,6 +46,8 @@ static void usage(FILE *out)
             "  -t, --timeout S         stop after S seconds (default: when a side closes)\n"
             "  -s, --strict            SHOULD findings count as failures\n"
             "      --complete          requests left unanswered at the end are failures\n"
+            "      --serve             both sides listen: after a session ends, accept the next\n"
+            "                          pair of peers (a fresh bus each time) until stopped\n"
             "  -r, --report DIR        write DIR/results.json (mode \"proxy\")\n"
             "  -q, --quiet             no finding lines, only the summary\n"
             "  -h, --help              this text\n\n"
@@ -54,6 +56,10 @@ static void usage(FILE *out)
             "             --device-side 'exec:vmsg refdev --stdio' --capture live.pcap --check &\n"
             "  vmsg refdrv --connect unix:/tmp/drv.sock\n"
             "  -> live.pcap:frame 12: driver.set-vqueue.1: size: expected 1..256, got 512\n\n"
+            "  the reference bus on two sockets, for the bus suite (a new bus per case):\n"
+            "  vmsg proxy --bus ref --serve --driver-side unix-listen:/tmp/bus-drv.sock \\\n"
+            "             --device-side unix-listen:/tmp/bus-dev.sock &\n"
+            "  vmsg run --suite bus --driver-side unix:/tmp/bus-drv.sock --device-side unix:/tmp/bus-dev.sock\n\n"
             "SIGINT/SIGTERM stop the relay and print the summary.\n"
             "exit: 0 no findings (or no --check), 1 findings (FAIL, or WARN with --strict),\n"
             "      2 usage error, 3 transport error (a side unreachable or broken)\n");
@@ -101,9 +107,66 @@ static void finish_side(struct vmsg_bus *b, int s, bool quiet)
     }
 }
 
+static bool listens(const char *uri)
+{
+    return !strncmp(uri, "unix-listen:", 12) || !strncmp(uri, "tcp-listen:", 11) ||
+           !strncmp(uri, "seqpacket-listen:", 17);
+}
+
+/* One relay session, or with serve one after another: when a side closes,
+ * both connections are dropped and the next pair is accepted (a fresh
+ * reference bus and checker each time), so that a harness opening a new
+ * pair per case finds a clean bus. res: how the last session ended, with
+ * the frame and finding counts of all of them. */
+static int run_sessions(struct vmsg_bus *drv, struct vmsg_bus *dev, const struct vmsg_proxy_opts *po, bool serve,
+                        bool quiet, struct vmsg_proxy_result *res)
+{
+    struct vmsg_proxy_result sum;
+    memset(&sum, 0, sizeof sum);
+    unsigned empty_errors = 0;
+    for (unsigned session = 1;; session++) {
+        if (vmsg_proxy_run(drv, dev, po, res) != 0)
+            return -1;
+        sum.frames += res->frames;
+        sum.to_device += res->to_device;
+        sum.to_driver += res->to_driver;
+        sum.counts.frames += res->counts.frames;
+        sum.counts.fail += res->counts.fail;
+        sum.counts.warn += res->counts.warn;
+        sum.counts.info += res->counts.info;
+        if (res->capture_failed && !sum.capture_failed) {
+            sum.capture_failed = true;
+            memcpy(sum.capture_error, res->capture_error, sizeof sum.capture_error);
+        }
+        /* a peer's end (closed, broken, garbage) ends its session only; a
+         * stop, the total timeout or a listening socket that fails twice in
+         * a row without a frame end the proxy */
+        bool peer_end = res->status == VMSG_BUS_CLOSED || res->status == VMSG_BUS_ERROR ||
+                        res->status == VMSG_BUS_OVERSIZE || res->status == VMSG_BUS_MALFORMED;
+        empty_errors = res->status != VMSG_BUS_CLOSED && res->frames == 0 ? empty_errors + 1 : 0;
+        if (!serve || !peer_end || g_stop || empty_errors >= 2)
+            break;
+        if (!quiet && res->status == VMSG_BUS_CLOSED)
+            fprintf(stderr, "vmsg: proxy: session %u ended (the %s closed, %" PRIu64 " frames); next pair\n", session,
+                    side_name(res->ended_by), res->frames);
+        else if (!quiet)
+            fprintf(stderr, "vmsg: proxy: session %u ended (%s: %s, %" PRIu64 " frames); next pair\n", session,
+                    side_name(res->ended_by), res->why, res->frames);
+        if (vmsg_bus_next_peer(drv) != VMSG_BUS_OK || vmsg_bus_next_peer(dev) != VMSG_BUS_OK) {
+            snprintf(res->why, sizeof res->why, "cannot wait for the next pair of peers");
+            return -1;
+        }
+    }
+    res->frames = sum.frames, res->to_device = sum.to_device, res->to_driver = sum.to_driver;
+    res->counts = sum.counts;
+    res->capture_failed = sum.capture_failed;
+    memcpy(res->capture_error, sum.capture_error, sizeof res->capture_error);
+    return 0;
+}
+
 int vmsg_cmd_proxy(int argc, char **argv)
 {
-    enum { OPT_COMPLETE = 256 };
+    enum { OPT_COMPLETE = 256, OPT_SERVE };
     static const struct option lo[] = {{"driver-side", required_argument, 0, 'D'},
                                        {"device-side", required_argument, 0, 'E'},
                                        {"capture", required_argument, 0, 'w'},
@@ -114,12 +177,13 @@ int vmsg_cmd_proxy(int argc, char **argv)
                                        {"timeout", required_argument, 0, 't'},
                                        {"strict", no_argument, 0, 's'},
                                        {"complete", no_argument, 0, OPT_COMPLETE},
+                                       {"serve", no_argument, 0, OPT_SERVE},
                                        {"report", required_argument, 0, 'r'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     const char *drv_uri = NULL, *dev_uri = NULL, *cap_path = NULL, *report = NULL;
-    bool quiet = false;
+    bool quiet = false, serve = false;
     unsigned long max = 264;
     struct vmsg_proxy_opts po;
     vmsg_proxy_opts_init(&po);
@@ -165,6 +229,7 @@ int vmsg_cmd_proxy(int argc, char **argv)
         }
         case 's': po.strict = true; break;
         case OPT_COMPLETE: po.complete = true; break;
+        case OPT_SERVE: serve = true; break;
         case 'r': report = optarg; po.check = true; break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
@@ -177,6 +242,13 @@ int vmsg_cmd_proxy(int argc, char **argv)
     }
     if (!drv_uri || !dev_uri) {
         fprintf(stderr, "vmsg: proxy: both --driver-side URI and --device-side URI are needed\n");
+        return 2;
+    }
+    if (serve && (!listens(drv_uri) || !listens(dev_uri))) {
+        fprintf(stderr,
+                "vmsg: proxy: --serve: '%s' does not listen (both sides must be unix-listen:, tcp-listen: or "
+                "seqpacket-listen:)\n",
+                listens(drv_uri) ? dev_uri : drv_uri);
         return 2;
     }
     po.max_msg_size = (uint32_t)max;
@@ -220,6 +292,7 @@ int vmsg_cmd_proxy(int argc, char **argv)
     bo.profile = po.profile;
     bo.params.max_msg_size = (uint32_t)max;
     bo.builtins = vmsg_ref_builtins();
+    bo.many_peers = serve;
     struct vmsg_bus *dev = NULL, *drv = NULL;
     /* the device first, so that it is there when the driver arrives */
     bo.side = VMSG_BUS_SIDE_DRIVER;
@@ -238,7 +311,7 @@ int vmsg_cmd_proxy(int argc, char **argv)
         say_where(drv, 0);
         say_where(dev, 1);
         struct vmsg_proxy_result res;
-        if (vmsg_proxy_run(drv, dev, &po, &res) != 0) {
+        if (run_sessions(drv, dev, &po, serve, quiet, &res) != 0) {
             fprintf(stderr, "vmsg: proxy: %s\n", res.why);
             status = 3;
         } else {
