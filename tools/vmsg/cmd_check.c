@@ -16,6 +16,7 @@
 #include <vmsg/results.h>
 #include <vmsg/wire.h>
 
+#include "clause_count.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -52,39 +53,13 @@ static void usage(FILE *out)
 
 #define GUESS_N 64
 
-struct clause_count {
-    const char *clause;
-    unsigned long n[3];
-};
-
 struct ctx {
     const char *file;
     char tmpdir[512], json_path[600]; /* the results file, closed before it is printed */
     bool json;
     struct vmsg_results *res;
-    struct clause_count *cc;
-    size_t ncc, capcc;
+    struct vmsg__clause_counts cc;
 };
-
-static struct clause_count *count_for(struct ctx *x, const char *clause)
-{
-    for (size_t i = 0; i < x->ncc; i++)
-        if (strcmp(x->cc[i].clause, clause) == 0)
-            return &x->cc[i];
-    if (x->ncc == x->capcc) {
-        size_t cap = x->capcc ? 2 * x->capcc : 32;
-        struct clause_count *n = realloc(x->cc, cap * sizeof *n);
-        if (!n)
-            return NULL;
-        x->cc = n;
-        x->capcc = cap;
-    }
-    struct clause_count *c = &x->cc[x->ncc++];
-    memset(c, 0, sizeof *c);
-    c->clause = clause;
-    return c;
-}
-
 
 static void on_finding(void *user, const struct vmsg_finding *f)
 {
@@ -102,20 +77,13 @@ static void on_finding(void *user, const struct vmsg_finding *f)
         fprintf(stderr, "vmsg: %s: note: %s\n", x->file, f->message);
         return;
     }
-    struct clause_count *c = count_for(x, f->clause);
-    if (c && f->verdict < 3)
-        c->n[f->verdict]++;
+    vmsg__clause_counts_add(&x->cc, f->clause, f->verdict);
     if (f->frame)
         printf("%s:frame %" PRIu64 ": %s: %s%s\n", x->file, f->frame, f->clause, f->message,
                f->verdict == VMSG_CHECK_WARN ? " [WARN]" : f->verdict == VMSG_CHECK_INFO ? " [INFO]" : "");
     else
         printf("%s:end: %s: %s%s\n", x->file, f->clause, f->message,
                f->verdict == VMSG_CHECK_WARN ? " [WARN]" : f->verdict == VMSG_CHECK_INFO ? " [INFO]" : "");
-}
-
-static int cmp_cc(const void *a, const void *b)
-{
-    return strcmp(((const struct clause_count *)a)->clause, ((const struct clause_count *)b)->clause);
 }
 
 struct held {
@@ -349,12 +317,7 @@ int vmsg_cmd_check(int argc, char **argv)
     const struct vmsg_check_counts *cn = vmsg_check_counts(chk);
     status = cn->fail ? 1 : 0; /* strict already made WARN into FAIL */
     if (!o.json) {
-        if (x.ncc)
-            qsort(x.cc, x.ncc, sizeof *x.cc, cmp_cc);
-        if (x.ncc)
-            printf("\nfindings per clause:\n");
-        for (size_t i = 0; i < x.ncc; i++)
-            printf("  %-28s %lu FAIL, %lu WARN, %lu INFO\n", x.cc[i].clause, x.cc[i].n[0], x.cc[i].n[1], x.cc[i].n[2]);
+        vmsg__clause_counts_print(stdout, &x.cc);
         printf("%s: %" PRIu64 " frames, %" PRIu64 " failures, %" PRIu64 " warnings, %" PRIu64 " info (profile %s)\n",
                file, cn->frames, cn->fail, cn->warn, cn->info, vmsg_profile(profile)->name);
     }
@@ -380,7 +343,7 @@ out:
     for (size_t i = 0; i < nh; i++)
         free(h[i].bytes);
     free(h);
-    free(x.cc);
+    vmsg__clause_counts_free(&x.cc);
     vmsg_cap_reader_close(r);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "vmsg: check: write error on stdout\n");

@@ -351,7 +351,7 @@ int vmsg_cmd_proxy(int argc, char **argv)
         if (vmsg__live_close(&out) && status < 3)
             status = 3;
     } else {
-        free(out.cc);
+        vmsg__clause_counts_free(&out.cc);
     }
     return status;
 }

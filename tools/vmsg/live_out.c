@@ -32,36 +32,12 @@ int vmsg__live_open(struct vmsg__live_out *o, const char *cmd, const char *where
     return 0;
 }
 
-static struct vmsg__live_clause *count_for(struct vmsg__live_out *o, const char *clause)
-{
-    for (size_t i = 0; i < o->ncc; i++)
-        if (strcmp(o->cc[i].clause, clause) == 0)
-            return &o->cc[i];
-    if (o->ncc == o->capcc) {
-        size_t cap = o->capcc ? 2 * o->capcc : 32;
-        struct vmsg__live_clause *n = realloc(o->cc, cap * sizeof *n);
-        if (!n)
-            return NULL;
-        o->cc = n;
-        o->capcc = cap;
-    }
-    struct vmsg__live_clause *c = &o->cc[o->ncc++];
-    memset(c, 0, sizeof *c);
-    c->clause = clause;
-    return c;
-}
-
-
 void vmsg__live_add(struct vmsg__live_out *o, unsigned long long frame, const char *clause, const char *level,
                     enum vmsg_verdict v, const char *message)
 {
     unsigned k = v == VMSG_FAIL ? 0 : v == VMSG_WARN ? 1 : 2;
     o->counts[k]++;
-    if (clause) {
-        struct vmsg__live_clause *c = count_for(o, clause);
-        if (c)
-            c->n[k]++;
-    }
+    vmsg__clause_counts_add(&o->cc, clause, k);
     if (o->res) {
         if (clause)
             vmsg_results_cite(o->res, clause);
@@ -90,20 +66,9 @@ void vmsg__live_finding(void *user, const struct vmsg_finding *f)
                    v[f->verdict < 3 ? f->verdict : 2], f->message);
 }
 
-static int cmp_cc(const void *a, const void *b)
-{
-    return strcmp(((const struct vmsg__live_clause *)a)->clause, ((const struct vmsg__live_clause *)b)->clause);
-}
-
 void vmsg__live_summary(struct vmsg__live_out *o)
 {
-    if (!o->ncc)
-        return;
-    qsort(o->cc, o->ncc, sizeof *o->cc, cmp_cc);
-    printf("\nfindings per clause:\n");
-    for (size_t i = 0; i < o->ncc; i++)
-        printf("  %-28s %lu FAIL, %lu WARN, %lu INFO\n", o->cc[i].clause, o->cc[i].n[0], o->cc[i].n[1],
-               o->cc[i].n[2]);
+    vmsg__clause_counts_print(stdout, &o->cc);
 }
 
 int vmsg__live_close(struct vmsg__live_out *o)
@@ -126,7 +91,6 @@ int vmsg__live_close(struct vmsg__live_out *o)
     vmsg_tally_print(stdout, &t);
     if (o->results_path[0] && rc == 0)
         printf("results: %s\n", o->results_path);
-    free(o->cc);
-    o->cc = NULL;
+    vmsg__clause_counts_free(&o->cc);
     return rc;
 }

@@ -11,10 +11,7 @@
 #include <vmsg/check.h>
 #include <vmsg/results.h>
 
-struct vmsg__live_clause {
-    const char *clause;
-    unsigned long n[3]; /* FAIL WARN INFO */
-};
+#include "clause_count.h"
 
 struct vmsg__live_out {
     const char *cmd;         /* "proxy", "replay": prefix of error lines */
@@ -22,8 +19,7 @@ struct vmsg__live_out {
     bool quiet;              /* no finding lines (counted still) */
     struct vmsg_results *res;
     char results_path[1100];
-    struct vmsg__live_clause *cc;
-    size_t ncc, capcc;
+    struct vmsg__clause_counts cc;
     unsigned long counts[3];
 };
 
