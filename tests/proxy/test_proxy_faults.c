@@ -276,8 +276,11 @@ static void proxy_checker_sees_faults(void **state)
             unseen++;
         if (s.judged)
             judged++;
-        if (getenv("VMSG_PROXY_FAULTS_VERBOSE"))
+        const char *verbose = getenv("VMSG_PROXY_FAULTS_VERBOSE");
+        if (verbose)
             fprintf(stderr, "%-8s %-44s %s\n", s.hit ? "cited" : s.judged ? "judged" : "unseen", f->name, f->clause);
+        if (verbose && !strcmp(verbose, "2"))
+            fprintf(stderr, "%s", s.text);
         if (hit && listed) {
             fprintf(stderr, "%s (%s): seen now: remove it from unseen.txt\n", f->name, f->clause);
             wrong++;
