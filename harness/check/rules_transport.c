@@ -371,8 +371,12 @@ static void device_features(struct vmsg__ctx *x, const struct vmsg__req *req)
     if (nb > have / 4)
         nb = have / 4;
     d->features_read = true;
+    if (nb > req->b)
+        nb = req->b;
+    /* the words count from the requested block, as the driver reads them
+     * (driver.get-features.1), whatever block_index the answer echoes */
     for (uint32_t k = 0; k < nb; k++) {
-        uint64_t blk = (uint64_t)bi + k;
+        uint64_t blk = (uint64_t)req->a + k;
         uint32_t w = vmsg_get_word(m, VMSG_FLD_FEATURES, k);
         if (d->info_known && blk * 32 >= d->nfb && w)
             vmsg__emit(x, R_FEATURE_BLOCKS_ZERO, d->info_frame,

@@ -796,6 +796,19 @@ static uint64_t f_resp_echo(struct trace *t, struct vmsg_check_opts *o)
     REQ(1, GET_VQUEUE, F(INDEX, 0));
     return RESP(1, GET_VQUEUE, F(INDEX, 1) F(MAX_SIZE, 256) F(SIZE, 0));
 }
+/* a wrong block_index echo is the device's fault alone: the words still count
+ * from the requested block, so the driver's later write is not judged against them */
+static uint64_t f_resp_echo_block(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    static const uint8_t zero[8] = {0};
+    info(t, 1);
+    read_features(t, 1);
+    REQ(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 2) F(NUM_BLOCKS, 2));
+    uint64_t f = RESP(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2) B(FEATURES, zero, 8));
+    write_features(t, 1, offer_b);
+    return f;
+}
 static uint64_t f_info_changed(struct trace *t, struct vmsg_check_opts *o)
 {
     (void)o;
@@ -1149,6 +1162,7 @@ static const struct fault faults[] = {
     {"check.event-config-unique", "device.config-gen.1", FAIL_, f_event_config_unique, NULL},
     {"check.feature-blocks-zero", "device.feature-blocks.1", FAIL_, f_feature_blocks, NULL},
     {"check.resp-echo", "device.mandatory.1", FAIL_, f_resp_echo, NULL},
+    {"check.resp-echo", "device.mandatory.1", FAIL_, f_resp_echo_block, NULL},
     {"check.info-changed", "device.get-device-info.1", FAIL_, f_info_changed, NULL},
     {"check.reset-status", "device.status.1", FAIL_, f_reset_status, NULL},
     {"check.status-extra-bits", "device.set-status.1", FAIL_, f_status_extra, NULL},
