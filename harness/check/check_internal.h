@@ -184,7 +184,15 @@
     X(NR_UNANNOUNCED, "check.needs-reset-unannounced", "device.notify.1", ALSO("device.event-config.1"), MUST, \
       "DEVICE_NEEDS_RESET shown in a status answer, no EVENT_CONFIG carrying it before the reset is answered or " \
       "the trace ends (end of trace: FAIL only when complete)", \
-      "the event arriving after the status answer")
+      "the event arriving after the status answer") \
+    X(NOTIFY_DATA_ZERO, "check.notification-data-zero", "driver.notify.3", ALSO("driver.event-avail.1"), MUST, \
+      "first EVENT_AVAIL on a split-ring queue since its SET_VQUEUE carries next offset/wrap 0 with " \
+      "NOTIFICATION_DATA negotiated (new buffers put the avail index past 0)", \
+      "later notifications; packed rings (a full lap comes back to 0); negotiation unknown") \
+    X(CONFIG_SAME_GEN, "check.config-changed-same-generation", "device.config-gen.1", NOALSO, MUST, \
+      "configuration bytes differ between two device messages (GET_CONFIG answers, EVENT_CONFIG data) of one " \
+      "generation", \
+      "bytes the driver wrote (forgotten from its SET_CONFIG on); anything across a reset or a new generation")
 
 enum vmsg__rule_id {
 #define X(e, id, cl, al, lv, su, ac) R_##e,
@@ -197,6 +205,7 @@ enum vmsg__rule_id {
 #define VMSG__MAXSHM 8    /* shm regions tracked per device */
 #define VMSG__MAXBLK 8    /* feature blocks tracked (256 bits) */
 #define VMSG__GENRING 8   /* data-carrying EVENT_CONFIG generations remembered */
+#define VMSG__CFGSHADOW 256 /* configuration bytes remembered per device (one generation) */
 
 /* One request in flight: what its response is checked against. */
 struct vmsg__req {
@@ -225,6 +234,7 @@ struct vmsg__vq {
     bool late;            /* configured by a SET_VQUEUE sent after the device reported DRIVER_OK */
     bool after_rr;        /* configured by a SET_VQUEUE that followed a RESET_VQUEUE of the queue */
     bool p_late, p_rr, p_invalid; /* the same for the SET_VQUEUE in flight */
+    bool notified;        /* an EVENT_AVAIL since it was configured */
     uint32_t max, size;
     uint64_t addr[3], p_addr[3]; /* configured ring addresses; those in flight */
     uint64_t max_frame, set_frame;
@@ -277,6 +287,10 @@ struct vmsg__dev {
     uint64_t refresh_frame;
     bool reread_due;        /* a stale SET_CONFIG was rejected; no GET_CONFIG since */
     uint64_t reread_frame;
+    bool cfg_valid;         /* cfg holds bytes the device reported in generation cfg_gen */
+    uint32_t cfg_gen;
+    uint64_t cfg_frame;
+    uint8_t cfg[VMSG__CFGSHADOW], cfg_known[VMSG__CFGSHADOW / 8];
     bool unannounced;       /* a generation seen by GET_CONFIG after DRIVER_OK awaits its EVENT_CONFIG */
     uint32_t unannounced_gen;
     uint64_t unannounced_frame;

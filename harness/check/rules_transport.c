@@ -94,6 +94,43 @@ void vmsg__dev_reset(struct vmsg__dev *d)
     d->status = 0;
     d->status_known = true;
     d->judged = true;
+    d->cfg_valid = false; /* a reset may restore defaults */
+}
+
+/* Configuration bytes the device reported in generation GEN: the same
+ * generation must show the same bytes (device.config-gen.1), except those
+ * the driver wrote (forgotten by forget_config). */
+static void learn_config(struct vmsg__ctx *x, uint32_t gen, uint32_t off, const uint8_t *p, uint32_t n)
+{
+    struct vmsg__dev *d = x->d;
+    if (!p)
+        return;
+    if (!d->cfg_valid || gen != d->cfg_gen) {
+        memset(d->cfg_known, 0, sizeof d->cfg_known);
+        d->cfg_valid = true;
+        d->cfg_gen = gen;
+    }
+    bool told = false;
+    for (uint32_t k = 0; k < n && off < VMSG__CFGSHADOW && k < VMSG__CFGSHADOW - off; k++) {
+        uint32_t i = off + k;
+        bool known = (d->cfg_known[i / 8] >> (i % 8)) & 1;
+        if (known && d->cfg[i] != p[k] && !told) {
+            told = true;
+            vmsg__emit(x, R_CONFIG_SAME_GEN, d->cfg_frame,
+                       "config[%u]: expected 0x%02x (as reported in generation %u up to frame %llu), got 0x%02x "
+                       "with no new generation",
+                       i, d->cfg[i], gen, (unsigned long long)d->cfg_frame, p[k]);
+        }
+        d->cfg[i] = p[k];
+        d->cfg_known[i / 8] |= (uint8_t)(1u << (i % 8));
+    }
+    d->cfg_frame = x->frame;
+}
+
+static void forget_config(struct vmsg__dev *d, uint64_t off, uint64_t n)
+{
+    for (uint64_t i = off; i < off + n && i < VMSG__CFGSHADOW; i++)
+        d->cfg_known[i / 8] &= (uint8_t) ~(1u << (i % 8));
 }
 
 /* --- requests (driver) --------------------------------------------------- */
@@ -271,6 +308,7 @@ void vmsg__transport_request(struct vmsg__ctx *x)
         break;
     case VMSG_M_SET_CONFIG:
         config_request(x, true);
+        forget_config(d, vmsg_get(m, VMSG_FLD_OFFSET), vmsg_get(m, VMSG_FLD_LENGTH));
         if (d->reread_due) {
             d->reread_due = false;
             vmsg__emit(x, R_CONFIG_RETRY_UNREAD, d->reread_frame,
@@ -398,6 +436,9 @@ static void config_response(struct vmsg__ctx *x, const struct vmsg__req *req, bo
     echo(x, req, "offset", req->a, vmsg_get(m, VMSG_FLD_OFFSET));
     if (!set) {
         not_above(x, req, "length", req->b, len);
+        uint32_t have = 0;
+        const uint8_t *p = vmsg_get_bytes(m, VMSG_FLD_DATA, &have);
+        learn_config(x, g, req->a, p, have < len ? have : len);
         if (d->gen_known && older(g, d->gen))
             vmsg__emit(x, R_GET_CONFIG_GEN, 0, "generation: expected %u or newer (current), got %u", d->gen, g);
         if (d->judged && d->driver_ok && d->gen_known && older(d->gen, g) && !d->unannounced) {
@@ -601,6 +642,7 @@ void vmsg__transport_response(struct vmsg__ctx *x, const struct vmsg__req *req)
         if (req->a < VMSG__MAXQ && d->vq[req->a].state == VQ_PENDING) {
             struct vmsg__vq *q = &d->vq[req->a];
             q->state = VQ_CONFIGURED;
+            q->notified = false;
             q->size = req->b;
             q->late = q->p_late;
             q->after_rr = q->p_rr;
@@ -658,12 +700,23 @@ static void event_avail(struct vmsg__ctx *x)
             vmsg__emit(x, R_VQ_UNCONFIGURED, 0, "index %u: expected a queue configured by SET_VQUEUE%s, got none",
                        idx, d->vq[idx].state == VQ_RING_RESET ? " after its RESET_VQUEUE" : " since the reset");
     }
-    bool known;
+    bool known, pknown;
     bool nd = vmsg__feature(d, VMSG_FEATURE_NOTIFICATION_DATA, &known);
+    bool packed = vmsg__feature(d, VMSG_FEATURE_RING_PACKED, &pknown);
     uint64_t next = vmsg_get(m, VMSG_FLD_NEXT_OFFSET) | vmsg_get(m, VMSG_FLD_NEXT_WRAP);
     if (known && !nd && next)
         vmsg__emit(x, R_EVENT_AVAIL_NEXT, 0, "next_offset: expected 0 (NOTIFICATION_DATA not negotiated), got 0x%llx",
                    (unsigned long long)next);
+    struct vmsg__vq *q = idx < VMSG__MAXQ ? &d->vq[idx] : NULL;
+    /* split ring: the avail index of the first notification is past 0 (a
+     * full 16-bit lap needs more buffers than a queue holds) */
+    if (q && q->state == VQ_CONFIGURED && !q->notified && known && nd && pknown && !packed && !next && d->judged)
+        vmsg__emit(x, R_NOTIFY_DATA_ZERO, 0,
+                   "next_offset: expected the avail position of the new buffers (NOTIFICATION_DATA negotiated), got 0 "
+                   "in the first EVENT_AVAIL on queue %u",
+                   idx);
+    if (q)
+        q->notified = true;
 }
 
 static void event_config(struct vmsg__ctx *x)
@@ -710,6 +763,11 @@ static void event_config(struct vmsg__ctx *x)
             d->status = s;
             d->status_known = true;
         }
+    }
+    if (len) {
+        uint32_t have = 0;
+        const uint8_t *p = vmsg_get_bytes(m, VMSG_FLD_DATA, &have);
+        learn_config(x, g, (uint32_t)vmsg_get(m, VMSG_FLD_OFFSET), p, have < len ? have : len);
     }
 }
 

@@ -315,6 +315,14 @@ static void check_clean_status_queue_config_variants(void **state)
     get_config(t, 1, 9);
     REQ(1, SET_CONFIG, F(GENERATION, 9) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
     RESP(1, SET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 4));
+    /* a write applied without a new generation: the written bytes read back changed, the others as before */
+    static const uint8_t before[8] = {1, 2, 3, 4, 5, 6, 7, 8}, written[4] = {9, 9, 9, 9}, after[8] = {9, 9, 9, 9, 5, 6, 7, 8};
+    REQ(1, GET_CONFIG, F(OFFSET, 0) F(LENGTH, 8));
+    RESP(1, GET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 8) B(DATA, before, 8));
+    REQ(1, SET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 4) B(DATA, written, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 4));
+    REQ(1, GET_CONFIG, F(OFFSET, 0) F(LENGTH, 8));
+    RESP(1, GET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 8) B(DATA, after, 8));
     /* DEVICE_NEEDS_RESET read first, its event after; the driver reads again and resets */
     REQ(1, GET_DEVICE_STATUS, );
     RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL | nr));
@@ -348,6 +356,18 @@ static void check_clean_notification_data(void **state)
     vq_set(t, 1, 0, 128);
     status(t, 1, ALL, ALL);
     EVT(1, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0x80000011u));
+    EVT(1, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0)); /* not the first: the index may have come round */
+    /* packed ring: a full lap before the first notification brings offset and wrap back to 0 */
+    static const uint8_t offer_packed[8] = {0, 0, 0, 0, 0x45, 0, 0, 0};
+    info(t, 2);
+    REQ(2, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2));
+    RESP(2, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2) B(FEATURES, offer_packed, 8));
+    write_features(t, 2, offer_packed);
+    status(t, 2, ST_A | ST_D | ST_F, ST_A | ST_D | ST_F);
+    vq_read(t, 2, 0, 0);
+    vq_set(t, 2, 0, 128);
+    status(t, 2, ALL, ALL);
+    EVT(2, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0));
     /* PING sent by the device side and answered by the driver side */
     uint64_t f = BREQ(PING, F(DATA, 7));
     t->dir[f - 1] = VMSG_DIR_DEV_TO_DRV;
@@ -1104,6 +1124,27 @@ static uint64_t f_nr_unannounced(struct trace *t, struct vmsg_check_opts *o)
     REQ(1, SET_DEVICE_STATUS, F(STATUS, 0));
     return RESP(1, SET_DEVICE_STATUS, F(STATUS, 0));
 }
+static uint64_t f_notify_data_zero(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    static const uint8_t offer_nd[8] = {0, 0, 0, 0, 0x41, 0, 0, 0}; /* VERSION_1 + NOTIFICATION_DATA, split ring */
+    info(t, 1);
+    REQ(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2));
+    RESP(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2) B(FEATURES, offer_nd, 8));
+    write_features(t, 1, offer_nd);
+    status(t, 1, ST_A | ST_D | ST_F, ST_A | ST_D | ST_F);
+    vq_read(t, 1, 0, 0);
+    vq_set(t, 1, 0, 128);
+    status(t, 1, ALL, ALL);
+    return EVT(1, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0));
+}
+static uint64_t f_config_same_gen(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    static const uint8_t changed[2] = {0x14, 0x15};
+    init_full(t, 1, 3);
+    return EVT(1, EVENT_CONFIG, F(STATUS, ALL) F(GENERATION, 3) F(OFFSET, 2) F(LENGTH, 2) B(DATA, changed, 2));
+}
 static uint64_t f_nr_unannounced_end(struct trace *t, struct vmsg_check_opts *o)
 {
     o->complete = true;
@@ -1198,6 +1239,8 @@ static const struct fault faults[] = {
     {"check.status-inconsistent", "device.get-status.1", FAIL_, f_nr_hidden, NULL},
     {"check.needs-reset-unannounced", "device.notify.1", FAIL_, f_nr_unannounced, NULL},
     {"check.needs-reset-unannounced", "device.notify.1", FAIL_, f_nr_unannounced_end, NULL},
+    {"check.notification-data-zero", "driver.notify.3", FAIL_, f_notify_data_zero, NULL},
+    {"check.config-changed-same-generation", "device.config-gen.1", FAIL_, f_config_same_gen, NULL},
     {"wire.type-reserved", "driver.header.1", FAIL_, f_codec, NULL},
 };
 #define NFAULTS (sizeof faults / sizeof faults[0])
