@@ -469,12 +469,16 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
         if (x.side == 0)
             dv->gen_event_fresh = false;
     } else if (kind == VMSG_KIND_RESPONSE) {
+        if (x.side == 1 && m.cls == VMSG_CLASS_TRANSPORT)
+            dv->dev_seen = true;
         response(&x, dv, x.side ? 0 : 1);
     } else if (m.cls == VMSG_CLASS_TRANSPORT) {
         if (x.side == 0 && dv->removed && m.def && m.def->sender == VMSG_SENDER_DRIVER)
             vmsg__emit(&x, R_AFTER_REMOVED, dv->removed_frame,
                        "%s: expected no new work for dev %u (removed by EVENT_DEVICE at frame %llu)", msg_name(&m),
                        m.dev_num, (unsigned long long)dv->removed_frame);
+        if (x.side == 1)
+            dv->dev_seen = true;
         vmsg__transport_event(&x);
         if (x.side == 0)
             dv->gen_event_fresh = false;

@@ -121,7 +121,7 @@
       "GET_VQUEUE reports the old size after a device reset", "-") \
     X(VQ_PARAMS, "check.get-vqueue-params", "device.vq-setup.1", ALSO("device.set-vqueue.1"), MUST, \
       "GET_VQUEUE size, addresses or max differ from what was configured / reported", \
-      "an invalid SET_VQUEUE (size 0, above the maximum) not judged") \
+      "a SET_VQUEUE breaking a driver clause (see check.get-vqueue-late) not judged") \
     X(SHM_CHANGED, "check.get-shm-changed", "device.get-shm.1", NOALSO, MUST, \
       "two GET_SHM answers for one region disagree", "-") \
     X(USED_BEFORE_DRIVER_OK, "check.used-before-driver-ok", "device.finalize.1", NOALSO, MUST, \
@@ -167,24 +167,26 @@
       "the device answers a transport event the driver sent (response bit on an event id)", "-") \
     X(INFO_UNANSWERED, "check.info-unanswered", "device.get-device-info.1", ALSO("bus.ordering.2"), MUST, \
       "GET_DEVICE_INFO sent while the device is inactive never answered (FAIL only when the trace is complete)", \
-      "requests still in flight at a cut") \
+      "requests still in flight at a cut; a number nothing ever answered for (maybe no device: check.unanswered)") \
     X(SET_CONFIG_SILENT, "check.set-config-stale-unanswered", "device.set-config.1", \
       ALSO("device.config.1", "bus.ordering.2"), MUST, \
       "SET_CONFIG with a stale generation never answered: the rejection belongs in the response (FAIL only when complete)", \
-      "requests still in flight at a cut") \
+      "requests still in flight at a cut; a range past config_size (the device may discard it)") \
     X(VQ_LATE, "check.get-vqueue-late", "device.vq-change.1", ALSO("device.set-vqueue.1"), MUST, \
       "GET_VQUEUE size or addresses differ from a SET_VQUEUE answered after DRIVER_OK", \
-      "an invalid SET_VQUEUE (size 0, above the maximum, index beyond max_virtqueues) not judged") \
+      "a SET_VQUEUE breaking a driver clause (size 0 or above the maximum, index past max_virtqueues, before " \
+      "FEATURES_OK, zero ring, reserved field set, reprogramming an active queue) not judged") \
     X(VQ_RECONFIG, "check.get-vqueue-reconfig", "device.vq-setup.2", ALSO("device.vq-change.2", "device.reset-vqueue.1"), \
       MUST, "GET_VQUEUE size or addresses differ from a SET_VQUEUE that reprogrammed the queue after RESET_VQUEUE", \
-      "an invalid SET_VQUEUE not judged") \
+      "a SET_VQUEUE breaking a driver clause not judged") \
     X(RESET_VQ_KEPT, "check.reset-vqueue-kept", "device.reset-vqueue.1", ALSO("device.vq-setup.2"), MUST, \
       "GET_VQUEUE after an answered RESET_VQUEUE still shows the queue's size and all three addresses", \
-      "any other answer (size 0, a default size with cleared addresses, stale addresses with size 0)") \
+      "any other answer (size 0, a default size with cleared addresses, stale addresses with size 0); RING_RESET " \
+      "not negotiated (the device may ignore the request)") \
     X(NR_UNANNOUNCED, "check.needs-reset-unannounced", "device.notify.1", ALSO("device.event-config.1"), MUST, \
       "DEVICE_NEEDS_RESET shown in a status answer, no EVENT_CONFIG carrying it before the reset is answered or " \
       "the trace ends (end of trace: FAIL only when complete)", \
-      "the event arriving after the status answer") \
+      "the event arriving after the status answer; a driver that wrote DEVICE_NEEDS_RESET itself") \
     X(NOTIFY_DATA_ZERO, "check.notification-data-zero", "driver.notify.3", ALSO("driver.event-avail.1"), MUST, \
       "first EVENT_AVAIL on a split-ring queue since its SET_VQUEUE carries next offset/wrap 0 with " \
       "NOTIFICATION_DATA negotiated (new buffers put the avail index past 0)", \
@@ -215,6 +217,7 @@ struct vmsg__req {
     uint32_t a, b, c;     /* echo values: index/offset/block_index, length/num_blocks, generation/status */
     bool stale;           /* SET_CONFIG: generation differed from the device's */
     bool inactive;        /* GET_DEVICE_INFO: sent while the device was inactive (status 0) */
+    bool in_range;        /* SET_CONFIG: inside config_size (or config_size unknown) */
     uint32_t cur_gen;
 };
 
@@ -259,6 +262,8 @@ struct vmsg__dev {
     bool fok_refused;       /* the device cleared FEATURES_OK in an answer since the last reset */
     uint32_t st_set;        /* bits the driver wrote and the device kept (re-initialization rule) */
     uint16_t zero_pending;  /* status 0 writes in flight */
+    bool drv_wrote_nr;      /* the driver wrote DEVICE_NEEDS_RESET itself since the last reset */
+    bool dev_seen;          /* the device side sent a transport message for this number */
     bool nr_seen;           /* DEVICE_NEEDS_RESET reported since the last reset */
     bool nr_io_noted;
     uint64_t nr_frame;

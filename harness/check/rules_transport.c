@@ -46,6 +46,7 @@ void vmsg__fill_req(const struct vmsg_msg *m, struct vmsg__dev *d, struct vmsg__
         r->c = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
         r->stale = r->mname == VMSG_M_SET_CONFIG && d->gen_known && r->c != d->gen;
         r->cur_gen = d->gen;
+        r->in_range = !d->info_known || (uint64_t)r->a + r->b <= d->config_size;
         break;
     case VMSG_M_GET_DEVICE_INFO:
         /* status 0 last reported, or nothing yet in a trace that starts the session */
@@ -85,6 +86,7 @@ void vmsg__dev_reset(struct vmsg__dev *d)
     d->fok_refused = false;
     d->st_set = 0;
     d->nr_seen = d->nr_io_noted = d->nr_announced = false;
+    d->drv_wrote_nr = false;
     d->refresh_due = d->reread_due = false;
     d->written_known = 0;
     d->features_written = false;
@@ -216,6 +218,8 @@ static void set_status(struct vmsg__ctx *x)
         d->nr_seen = false;
         return;
     }
+    if (s & ST_NR)
+        d->drv_wrote_nr = true; /* then status answers echo it: not the device's doing */
     /* bits only ever go up; going back needs a status 0 write (driver.status.2) */
     uint32_t cleared = d->st_set & d->status & ~s & ST_DRIVER_SET;
     if (d->judged && cleared && !d->zero_pending)
@@ -280,7 +284,11 @@ static void set_vqueue(struct vmsg__ctx *x)
     if (q) {
         q->p_late = d->driver_ok;
         q->p_rr = q->state == VQ_RING_RESET;
-        q->p_invalid = size == 0 || (q->max_known && size > q->max) || beyond_max_vq(d, idx);
+        /* what a device keeps from a request that breaks a driver clause is open */
+        q->p_invalid = size == 0 || (q->max_known && size > q->max) || beyond_max_vq(d, idx) || !d->fok_accepted ||
+                       q->state == VQ_CONFIGURED || q->state == VQ_PENDING || vmsg_get(m, VMSG_FLD_RESERVED0) != 0;
+        for (unsigned i = 0; i < 3; i++)
+            q->p_invalid = q->p_invalid || (vmsg_has(m, addr[i]) && vmsg_get(m, addr[i]) == 0);
         for (unsigned i = 0; i < 3; i++)
             q->p_addr[i] = vmsg_get(m, addr[i]);
         q->state = VQ_PENDING;
@@ -482,7 +490,7 @@ static void note_needs_reset(struct vmsg__ctx *x, bool announced)
     if (announced) {
         d->nr_announced = true;
         d->nr_unannounced = false;
-    } else if (d->judged && !d->nr_announced && !d->nr_unannounced) {
+    } else if (d->judged && !d->nr_announced && !d->nr_unannounced && !d->drv_wrote_nr) {
         d->nr_unannounced = true;
         d->nr_unannounced_frame = x->frame;
     }
@@ -523,7 +531,7 @@ static void status_response(struct vmsg__ctx *x, const struct vmsg__req *req, bo
             d->st_set = req->c & s;
     } else if (d->status_known && ((s ^ d->status) & ~(uint32_t)ST_NR)) {
         vmsg__emit(x, R_STATUS_INCONSISTENT, 0, "status: expected 0x%02x (as last reported), got 0x%02x", d->status, s);
-    } else if (d->nr_seen && !(s & ST_NR) && !d->zero_pending) {
+    } else if (d->nr_seen && !(s & ST_NR) && !d->zero_pending && !d->drv_wrote_nr) {
         vmsg__emit(x, R_STATUS_INCONSISTENT, d->nr_frame,
                    "status: expected DEVICE_NEEDS_RESET still set (reported at frame %llu, no reset since), got 0x%02x",
                    (unsigned long long)d->nr_frame, s);
@@ -536,6 +544,12 @@ static void status_response(struct vmsg__ctx *x, const struct vmsg__req *req, bo
     d->status_known = true;
     d->fok_accepted = s & ST_FOK;
     d->driver_ok = s & ST_DOK;
+}
+
+static bool rr_negotiated(const struct vmsg__dev *d)
+{
+    bool known;
+    return vmsg__feature(d, VMSG_FEATURE_RING_RESET, &known) && d->fok_accepted;
 }
 
 static void get_vqueue(struct vmsg__ctx *x, const struct vmsg__req *req)
@@ -584,7 +598,7 @@ static void get_vqueue(struct vmsg__ctx *x, const struct vmsg__req *req)
                            how, (unsigned long long)a[i]);
                 return;
             }
-    } else if (q->state == VQ_RING_RESET && !q->invalid && size != 0 && size == q->size && have &&
+    } else if (q->state == VQ_RING_RESET && !q->invalid && rr_negotiated(d) && size != 0 && size == q->size && have &&
                a[0] == q->addr[0] && a[1] == q->addr[1] && a[2] == q->addr[2] && a[0] && a[1] && a[2]) {
         vmsg__emit(x, R_RESET_VQ_KEPT, q->set_frame,
                    "size/addresses: expected the queue cleared by RESET_VQUEUE, got size %u and the rings of "

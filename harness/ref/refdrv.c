@@ -113,7 +113,8 @@ static void build_block(struct vmsg_refdrv *d, unsigned b)
 {
     bool again = b > 0;
     d->block_start[b] = d->nsteps;
-    if (again && !F(d, DRV_RESET_NOT_ZERO))
+    /* verify: a reset first, as drivers do when they probe a device */
+    if ((again || SCRIPT(d, VERIFY)) && !F(d, DRV_RESET_NOT_ZERO))
         add(d, ST_RESET, b);
     if (!F(d, DRV_SKIP_GET_DEVICE_INFO) && !F(d, DRV_INFO_AFTER_FEATURES))
         add(d, ST_INFO, b);

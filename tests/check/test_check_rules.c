@@ -333,6 +333,11 @@ static void check_clean_status_queue_config_variants(void **state)
     /* DEVICE_NEEDS_RESET in a SET_DEVICE_STATUS answer needs no event */
     status(t, 1, ST_A, ST_A | nr);
     status(t, 1, 0, 0);
+    /* a driver writing DEVICE_NEEDS_RESET itself: the device echoing it owes no event */
+    status(t, 1, ST_A | nr, ST_A | nr);
+    REQ(1, GET_DEVICE_STATUS, );
+    RESP(1, GET_DEVICE_STATUS, F(STATUS, ST_A | nr));
+    status(t, 1, 0, 0);
     status(t, 1, 0, 0);
     vq_read(t, 1, 0, 0);
     struct vmsg_check_opts o;
@@ -623,6 +628,8 @@ static uint64_t f_vq_before_fok(struct trace *t, struct vmsg_check_opts *o)
     vq_read(t, 1, 0, 0);
     uint64_t f = vq_set_req(t, 1, 0, 128);
     RESP(1, SET_VQUEUE, );
+    /* the device ignoring the early setup is no fault of its own */
+    vq_read(t, 1, 0, 0);
     return f;
 }
 static uint64_t f_vq_unconfirmed(struct trace *t, struct vmsg_check_opts *o)
@@ -726,6 +733,10 @@ static uint64_t f_reset_vq_unneg(struct trace *t, struct vmsg_check_opts *o)
     init_full_w(t, 1, 1, want_v1);
     uint64_t f = REQ(1, RESET_VQUEUE, F(INDEX, 0));
     RESP(1, RESET_VQUEUE, );
+    /* the device keeping the queue is no fault of its own here */
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 128) F(DESC_ADDR, 0x1000) F(DRIVER_ADDR, 0x2000)
+                            F(DEVICE_ADDR, 0x3000));
     return f;
 }
 static uint64_t f_avail_next(struct trace *t, struct vmsg_check_opts *o)
@@ -1055,6 +1066,14 @@ static uint64_t f_resp_event_dev(struct trace *t, struct vmsg_check_opts *o)
 static uint64_t f_info_unanswered(struct trace *t, struct vmsg_check_opts *o)
 {
     o->complete = true;
+    status(t, 1, 0, 0); /* the device is there and inactive */
+    REQ(1, GET_DEVICE_INFO, );
+    return 0;
+}
+/* nothing ever answered for the number: maybe no device there, the bus clause only */
+static uint64_t f_info_no_device(struct trace *t, struct vmsg_check_opts *o)
+{
+    o->complete = true;
     REQ(1, GET_DEVICE_INFO, );
     return 0;
 }
@@ -1232,6 +1251,7 @@ static const struct fault faults[] = {
     {"check.set-config-retry-unread", "driver.config-gen.2", WARN_, f_retry_unread, NULL},
     {"check.resp-to-event-device", "device.errors.1", FAIL_, f_resp_event_dev, NULL},
     {"check.info-unanswered", "device.get-device-info.1", FAIL_, f_info_unanswered, NULL},
+    {"check.unanswered", "bus.ordering.2", FAIL_, f_info_no_device, NULL},
     {"check.set-config-stale-unanswered", "device.set-config.1", FAIL_, f_set_config_silent, NULL},
     {"check.get-vqueue-late", "device.vq-change.1", FAIL_, f_vq_late, NULL},
     {"check.get-vqueue-reconfig", "device.vq-setup.2", FAIL_, f_vq_reconfig, NULL},

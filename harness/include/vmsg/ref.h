@@ -218,7 +218,8 @@ uint32_t vmsg_refdev_generation(const struct vmsg_refdev *d, uint16_t dev_num);
 /* ---- refdrv -------------------------------------------------------------- */
 /* Scripts: the default one plus variants taking other choices v1 allows, so
  * that more device behaviour reaches the wire (each stays conforming):
- *   verify       reads every queue back with GET_VQUEUE after SET_VQUEUE;
+ *   verify       resets the device (status 0) before GET_DEVICE_INFO; reads
+ *                every queue back with GET_VQUEUE after SET_VQUEUE;
  *                reads GET_DEVICE_STATUS on DEVICE_NEEDS_RESET before
  *                resetting, and when an EVENT_USED does not come
  *   late-queues  sets up queue 0 only before DRIVER_OK, the others after the
