@@ -184,6 +184,20 @@ void vmsg__emit(struct vmsg__ctx *x, enum vmsg__rule_id r, uint64_t ref, const c
                    msg);
 }
 
+void vmsg__emit_dev(struct vmsg_check *c, uint64_t frame, const struct vmsg__dev *d, enum vmsg__rule_id r,
+                    unsigned verdict, uint64_t ref, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const struct vmsg_check_rule *rl = &rules[r];
+    if (verdict == VMSG_CHECK_FAIL)
+        verdict = verdict_of(rl->level); /* a SHOULD stays a WARN */
+    vmsg__emit_raw(c, frame, rl->id, rl->clause, rl->level, verdict, d->bus, d->dev_num, ref, msg);
+}
+
 void vmsg__note(struct vmsg_check *c, uint64_t frame, const char *fmt, ...)
 {
     char msg[200];
@@ -277,6 +291,20 @@ static void codec_findings(struct vmsg__ctx *x, const struct vmsg_diag *d)
     }
 }
 
+/* A response carrying an event id: who answered? The receiver of the event
+ * (its layout names the sender), else the capture's direction. A transport
+ * event answered by the device breaks the device's duty to send nothing back
+ * (device.errors.1); otherwise the bus clause. */
+static void resp_to_event(struct vmsg__ctx *x, unsigned cls, uint8_t msg_id)
+{
+    const struct vmsg_msgdef *ev = vmsg_msgdef_lookup(x->c->o.profile, x->c->o.binding, cls, false, msg_id);
+    bool by_device = ev && ev->sender == VMSG_SENDER_DRIVER;
+    if (!ev || (ev->sender != VMSG_SENDER_DRIVER && ev->sender != VMSG_SENDER_DEVICE))
+        by_device = x->dir == VMSG_DIR_DEV_TO_DRV;
+    vmsg__emit(x, cls == VMSG_CLASS_TRANSPORT && by_device ? R_RESP_EVENT_DEV : R_RESP_EVENT, 0,
+               "type: response bit set on event id 0x%02x (events are never answered)", msg_id);
+}
+
 static const char *msg_name(const struct vmsg_msg *m)
 {
     return m->def ? m->def->name : "(no layout)";
@@ -293,8 +321,7 @@ static void bad_frame(struct vmsg__ctx *x, const struct vmsg_msg *m, enum vmsg_o
     bool resp = have_header && (m->type & 1);
     unsigned side = x->dir == VMSG_DIR_DEV_TO_DRV ? 1 : x->dir == VMSG_DIR_DRV_TO_DEV ? 0 : (resp ? 1 : 0);
     if (have_header && resp && p->event_bit && (m->msg_id & 0x40)) {
-        vmsg__emit(x, R_RESP_EVENT, 0, "type: response bit set on event id 0x%02x (events are never answered)",
-                   m->msg_id);
+        resp_to_event(x, cls, m->msg_id);
         return;
     }
     enum vmsg__rule_id r = oc == VMSG_TRUNCATED ? by_side(cls, side, R_TRUNCATED, R_TRUNCATED_DEV, R_TRUNCATED_BUS)
@@ -412,8 +439,7 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
     unsigned kind = m.kind;
     if (kind == VMSG_KIND_RESPONSE && vmsg_profile(c->o.profile)->event_bit && (m.msg_id & 0x40)) {
         /* implementation-defined event ids 0xC0-0xFF decode without a layout */
-        vmsg__emit(&x, R_RESP_EVENT, 0, "type: response bit set on event id 0x%02x (events are never answered)",
-                   m.msg_id);
+        resp_to_event(&x, m.cls, m.msg_id);
         return;
     }
     x.side = sending_side(&m, kind, m.cls, dir);
@@ -443,12 +469,16 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
         if (x.side == 0)
             dv->gen_event_fresh = false;
     } else if (kind == VMSG_KIND_RESPONSE) {
+        if (x.side == 1 && m.cls == VMSG_CLASS_TRANSPORT)
+            dv->dev_seen = true;
         response(&x, dv, x.side ? 0 : 1);
     } else if (m.cls == VMSG_CLASS_TRANSPORT) {
         if (x.side == 0 && dv->removed && m.def && m.def->sender == VMSG_SENDER_DRIVER)
             vmsg__emit(&x, R_AFTER_REMOVED, dv->removed_frame,
                        "%s: expected no new work for dev %u (removed by EVENT_DEVICE at frame %llu)", msg_name(&m),
                        m.dev_num, (unsigned long long)dv->removed_frame);
+        if (x.side == 1)
+            dv->dev_seen = true;
         vmsg__transport_event(&x);
         if (x.side == 0)
             dv->gen_event_fresh = false;
@@ -476,5 +506,10 @@ void vmsg_check_finish(struct vmsg_check *c)
                            c->o.complete ? VMSG_CHECK_FAIL : VMSG_CHECK_INFO, d->bus, d->dev_num, d->unannounced_frame,
                            msg);
         }
+        if (d->nr_unannounced)
+            vmsg__emit_dev(c, 0, d, R_NR_UNANNOUNCED, c->o.complete ? VMSG_CHECK_FAIL : VMSG_CHECK_INFO,
+                           d->nr_unannounced_frame,
+                           "EVENT_CONFIG: expected one carrying DEVICE_NEEDS_RESET (shown at frame %llu), got none%s",
+                           (unsigned long long)d->nr_unannounced_frame, c->o.complete ? "" : " (trace may be cut)");
     }
 }

@@ -58,11 +58,29 @@ void vmsg__fifo_drain(struct vmsg_check *c, struct vmsg__dev *d)
                 const struct vmsg__req *r = &q->r[(q->head + k) % cap];
                 char msg[200];
                 bool fail = c->o.complete && !d->removed;
+                const char *why = fail ? "" : d->removed ? " (device removed)" : " (trace may be cut)";
+                unsigned verdict = fail ? VMSG_CHECK_FAIL : VMSG_CHECK_INFO;
+                /* two requests whose silence a device clause names */
+                bool drv_transport = cls == VMSG_CLASS_TRANSPORT && s == 0;
+                /* a number nothing ever answered for may hold no device at all */
+                if (drv_transport && r->mname == VMSG_M_GET_DEVICE_INFO && r->inactive && d->dev_seen) {
+                    vmsg__emit_dev(c, 0, d, R_INFO_UNANSWERED, verdict, r->frame,
+                                   "response: expected one for GET_DEVICE_INFO (frame %llu, device inactive), got "
+                                   "none before the end%s",
+                                   (unsigned long long)r->frame, why);
+                    continue;
+                }
+                if (drv_transport && r->mname == VMSG_M_SET_CONFIG && r->stale && r->in_range) {
+                    vmsg__emit_dev(c, 0, d, R_SET_CONFIG_SILENT, verdict, r->frame,
+                                   "response: expected a rejection (length 0) for the stale SET_CONFIG at frame %llu "
+                                   "(generation %u, current %u), got none before the end%s",
+                                   (unsigned long long)r->frame, r->c, r->cur_gen, why);
+                    continue;
+                }
                 snprintf(msg, sizeof msg, "response: expected one for %s (frame %llu), got none before the end%s",
-                         name_of(r->mname), (unsigned long long)r->frame,
-                         fail ? "" : d->removed ? " (device removed)" : " (trace may be cut)");
-                vmsg__emit_raw(c, 0, "check.unanswered", "bus.ordering.2", VMSG_CHECK_MUST,
-                               fail ? VMSG_CHECK_FAIL : VMSG_CHECK_INFO, d->bus, d->dev_num, r->frame, msg);
+                         name_of(r->mname), (unsigned long long)r->frame, why);
+                vmsg__emit_raw(c, 0, "check.unanswered", "bus.ordering.2", VMSG_CHECK_MUST, verdict, d->bus,
+                               d->dev_num, r->frame, msg);
             }
             q->n = 0;
         }

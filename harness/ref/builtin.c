@@ -1,5 +1,5 @@
 /* The reference implementations as `builtin:` endpoints for the bus
- * adapters: builtin:refdev?fault=A,B&personality=FILE, builtin:refdrv?fault=A. */
+ * adapters: builtin:refdev?fault=A,B&personality=FILE, builtin:refdrv?fault=A&script=NAME. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,12 +87,22 @@ static int make_refdev(const char *query, const struct vmsg_bus_params *params, 
 static int make_refdrv(const char *query, const struct vmsg_bus_params *params, struct vmsg_endpoint *out,
                        char *err, size_t errcap)
 {
-    static const char *const keys[] = {"fault", "max", "side", NULL};
+    static const char *const keys[] = {"fault", "max", "side", "script", NULL};
     struct vmsg_refdrv_opts o;
     struct vmsg_fault_set fs;
     if (check_keys(query, keys, err, errcap) || faults_from(query, VMSG_FAULT_DRV, &fs, err, errcap))
         return -1;
     vmsg_refdrv_opts_default(&o);
+    char name[64];
+    if (query_get(query, "script", name, sizeof name)) {
+        int s = vmsg_refdrv_script_by_name(name);
+        if (s < 0) {
+            snprintf(err, errcap, "refdrv: script: expected default, verify, late-queues, features-all, write-twice or "
+                                  "poll-config, got '%s'", name);
+            return -1;
+        }
+        o.script = (unsigned)s;
+    }
     if (params && params->max_msg_size)
         o.max_msg_size = params->max_msg_size;
     struct vmsg_refdrv *d = vmsg_refdrv_new(&o, &fs);

@@ -13,7 +13,13 @@
  * timeout_ms. EVENT_CONFIG updates the generation and the config view
  * (GET_CONFIG when it carries no data); DEVICE_NEEDS_RESET restarts the
  * current block after status 0; EVENT_DEVICE REMOVED for our device stops
- * all work (result: failed, "device removed"). */
+ * all work (result: failed, "device removed").
+ *
+ * Scripts (vmsg_refdrv_opts.script, see vmsg/ref.h) add choices v1 allows:
+ * read-backs and status diagnosis (verify), queues added after DRIVER_OK
+ * (late-queues), all 8 feature blocks (features-all), a second write with
+ * the GET_CONFIG/EVENT_CONFIG generation (write-twice), a config poll after
+ * each I/O round (poll-config). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +28,28 @@
 
 enum step {
     ST_GET_DEVICES, ST_INFO, ST_RESET, ST_ACK, ST_DRIVER, ST_GET_FEAT, ST_SET_FEAT, ST_FEAT_OK, ST_READ_CONFIG,
-    ST_QUEUES, ST_DRIVER_OK, ST_GET_STATUS, ST_IO, ST_IO_NOWAIT, ST_SET_CONFIG, ST_VERIFY, ST_REPROGRAM, ST_END
+    ST_QUEUES, ST_DRIVER_OK, ST_GET_STATUS, ST_IO, ST_IO_NOWAIT, ST_SET_CONFIG, ST_VERIFY, ST_REPROGRAM, ST_END,
+    ST_LATE_QUEUES, ST_SET_CONFIG2
 };
+
+#define ARG_REFRESH 0xffffffffu /* want_arg of a GET_CONFIG refresh / the GET_VQUEUE probe fault */
+#define ARG_DIAG 0xfffffffeu    /* want_arg of a diagnosing GET_DEVICE_STATUS */
+
+static const char *const script_names[VMSG_REFDRV_SCRIPT__COUNT] = {
+    "default", "verify", "late-queues", "features-all", "write-twice", "poll-config"};
+
+const char *vmsg_refdrv_script_name(unsigned script)
+{
+    return script < VMSG_REFDRV_SCRIPT__COUNT ? script_names[script] : NULL;
+}
+
+int vmsg_refdrv_script_by_name(const char *name)
+{
+    for (int i = 0; i < VMSG_REFDRV_SCRIPT__COUNT; i++)
+        if (!strcmp(name, script_names[i]))
+            return i;
+    return -1;
+}
 
 #define MAX_STEPS 256
 #define NQ_MAX 8
@@ -44,6 +70,10 @@ struct vmsg_refdrv {
     uint16_t token;
     /* device view */
     uint32_t num_feature_bits, config_size, max_vq, generation;
+    uint32_t gen_seen; /* from GET_CONFIG and EVENT_CONFIG only (what driver.config-gen.1 names) */
+    unsigned nready;   /* queues 0..nready-1 set up */
+    uint32_t qset[NQ_MAX]; /* size written by SET_VQUEUE */
+    bool diag_due, used_timeout; /* verify: read GET_DEVICE_STATUS next */
     uint32_t offered[VMSG_PERS_FEATURE_WORDS], acked[VMSG_PERS_FEATURE_WORDS];
     uint8_t config[VMSG_PERS_MAX_CONFIG];
     uint32_t qmax[NQ_MAX];
@@ -58,6 +88,7 @@ struct vmsg_refdrv {
 };
 
 #define F(d, name) ((d)->f.on[VMSG_FAULT_##name])
+#define SCRIPT(d, name) ((d)->o.script == VMSG_REFDRV_SCRIPT_##name)
 
 void vmsg_refdrv_opts_default(struct vmsg_refdrv_opts *o)
 {
@@ -82,7 +113,8 @@ static void build_block(struct vmsg_refdrv *d, unsigned b)
 {
     bool again = b > 0;
     d->block_start[b] = d->nsteps;
-    if (again && !F(d, DRV_RESET_NOT_ZERO))
+    /* verify: a reset first, as drivers do when they probe a device */
+    if ((again || SCRIPT(d, VERIFY)) && !F(d, DRV_RESET_NOT_ZERO))
         add(d, ST_RESET, b);
     if (!F(d, DRV_SKIP_GET_DEVICE_INFO) && !F(d, DRV_INFO_AFTER_FEATURES))
         add(d, ST_INFO, b);
@@ -106,9 +138,19 @@ static void build_block(struct vmsg_refdrv *d, unsigned b)
     if (!F(d, DRV_DRIVER_OK_BEFORE_VQUEUE))
         add(d, ST_DRIVER_OK, b);
     add(d, ST_GET_STATUS, b);
-    for (unsigned i = 0; i < d->o.io_rounds; i++)
+    for (unsigned i = 0; i < d->o.io_rounds; i++) {
         add(d, ST_IO, b);
+        if (SCRIPT(d, POLL_CONFIG))
+            add(d, ST_VERIFY, b);
+    }
+    if (SCRIPT(d, LATE_QUEUES)) {
+        add(d, ST_LATE_QUEUES, b);
+        add(d, ST_IO, b);
+        add(d, ST_IO, b);
+    }
     add(d, ST_SET_CONFIG, b);
+    if (SCRIPT(d, WRITE_TWICE))
+        add(d, ST_SET_CONFIG2, b);
     add(d, ST_VERIFY, b);
     add(d, ST_REPROGRAM, b);
     add(d, ST_IO, b);
@@ -123,6 +165,8 @@ static void fail(struct vmsg_refdrv *d, const char *why)
 }
 
 static bool has(const uint32_t *w, unsigned bit) { return vmsg__bit(w, VMSG_PERS_FEATURE_WORDS, bit); }
+
+static uint64_t ring_base(uint32_t q) { return 0x10000000ull + (uint64_t)q * 0x10000; }
 
 static bool start(struct vmsg_refdrv *d, struct vmsg_msg *m, unsigned mname, unsigned cls, unsigned kind)
 {
@@ -223,6 +267,14 @@ static void queue_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
     /* sub = queue index, sub2 = 0 get, 1 set */
     struct vmsg_msg m;
     uint32_t q = d->sub;
+    if (d->sub2 == 2) { /* read back what SET_VQUEUE programmed */
+        if (!start(d, &m, VMSG_M_GET_VQUEUE, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST))
+            return;
+        vmsg_set(&m, VMSG_FLD_INDEX, q);
+        d->want_arg = q;
+        send(d, &m, emit, ctx);
+        return;
+    }
     if (d->sub2 == 0 && !F(d, DRV_SKIP_GET_VQUEUE)) {
         if (!start(d, &m, VMSG_M_GET_VQUEUE, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST))
             return;
@@ -235,11 +287,13 @@ static void queue_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
         d->qmax[q] = 256;
     if (!start(d, &m, VMSG_M_SET_VQUEUE, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST))
         return;
-    uint64_t base = 0x10000000ull + (uint64_t)q * 0x10000;
+    uint64_t base = ring_base(q);
     if (F(d, DRV_ZERO_ADDRESSES))
         base = 0;
     vmsg_set(&m, VMSG_FLD_INDEX, q);
     vmsg_set(&m, VMSG_FLD_RESERVED0, F(d, DRV_RESERVED_FIELD_NONZERO) ? 1 : 0);
+    if (q < NQ_MAX)
+        d->qset[q] = F(d, DRV_SIZE_ABOVE_MAX) ? 2 * d->qmax[q] : d->qmax[q];
     vmsg_set(&m, VMSG_FLD_SIZE, F(d, DRV_SIZE_ABOVE_MAX) ? 2 * d->qmax[q] : d->qmax[q]);
     vmsg_set(&m, VMSG_FLD_DESC_ADDR, base);
     vmsg_set(&m, VMSG_FLD_DRIVER_ADDR, base ? base + 0x4000 : 0);
@@ -254,10 +308,35 @@ static void next_step(struct vmsg_refdrv *d)
     d->sub = d->sub2 = 0;
 }
 
+/* A GET_VQUEUE answer shows the queue as SET_VQUEUE programmed it. */
+static bool readback_ok(const struct vmsg_refdrv *d, const struct vmsg_msg *m, uint32_t q)
+{
+    uint64_t base = ring_base(q);
+    return q < NQ_MAX && vmsg_get(m, VMSG_FLD_SIZE) == d->qset[q] && vmsg_get(m, VMSG_FLD_DESC_ADDR) == base &&
+           vmsg_get(m, VMSG_FLD_DRIVER_ADDR) == base + 0x4000 && vmsg_get(m, VMSG_FLD_DEVICE_ADDR) == base + 0x8000;
+}
+
+/* Queues a queue step sets up: all at init, or 0 at init and the rest late. */
+static void queue_range(const struct vmsg_refdrv *d, enum step st, unsigned *from, unsigned *to)
+{
+    bool late = SCRIPT(d, LATE_QUEUES);
+    *from = st == ST_LATE_QUEUES ? 1 : 0;
+    *to = st == ST_LATE_QUEUES || !late ? d->nq : d->nq < 1 ? d->nq : 1;
+}
+
 /* Issue the current step's next message (called when nothing is outstanding). */
 static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
 {
     struct vmsg_msg m;
+    if (d->diag_due) {
+        /* verify: read the status to see what went wrong */
+        d->diag_due = false;
+        if (start(d, &m, VMSG_M_GET_DEVICE_STATUS, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST)) {
+            send(d, &m, emit, ctx);
+            d->want_arg = ARG_DIAG;
+        }
+        return;
+    }
     if (d->needs_reset) {
         /* DEVICE_NEEDS_RESET: status 0, then the current block again */
         d->needs_reset = false;
@@ -273,7 +352,7 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
     if (d->refresh && !d->refresh_after_io) {
         d->refresh = false;
         get_config(d, 0, d->config_size < chunk(d) ? d->config_size : chunk(d), emit, ctx);
-        d->want_arg = 0xffffffffu; /* a refresh, not a step */
+        d->want_arg = ARG_REFRESH; /* a refresh, not a step */
         return;
     }
     switch ((enum step)d->steps[d->pc]) {
@@ -294,9 +373,10 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
     case ST_GET_FEAT:
         if (!start(d, &m, VMSG_M_GET_DEVICE_FEATURES, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST))
             return;
-        vmsg_set(&m, VMSG_FLD_BLOCK_INDEX, 0);
+        vmsg_set(&m, VMSG_FLD_BLOCK_INDEX, d->sub); /* features-all: blocks 0, 2, 4, 6 */
         vmsg_set(&m, VMSG_FLD_NUM_BLOCKS, 2);
         send(d, &m, emit, ctx);
+        d->want_arg = d->sub;
         break;
     case ST_SET_FEAT: {
         uint8_t w[8];
@@ -326,13 +406,20 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
             next_step(d);
         break;
     case ST_QUEUES:
-        if (d->sub >= d->nq) {
-            if (F(d, DRV_IGNORE_DEVICE_INFO) && d->sub == d->nq && d->sub2 == 0) {
+    case ST_LATE_QUEUES: {
+        unsigned from, to;
+        queue_range(d, d->steps[d->pc], &from, &to);
+        if (d->steps[d->pc] == ST_QUEUES && d->sub == 0 && d->sub2 == 0)
+            d->nready = 0;
+        if (d->sub < from)
+            d->sub = from;
+        if (d->sub >= to) {
+            if (d->steps[d->pc] == ST_QUEUES && F(d, DRV_IGNORE_DEVICE_INFO) && d->sub == to && d->sub2 == 0) {
                 if (!start(d, &m, VMSG_M_GET_VQUEUE, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST))
                     return;
                 vmsg_set(&m, VMSG_FLD_INDEX, d->max_vq);
-                d->want_arg = 0xffffffffu;
-                d->sub2 = 2;
+                d->want_arg = ARG_REFRESH;
+                d->sub2 = 3;
                 send(d, &m, emit, ctx);
                 return;
             }
@@ -341,6 +428,7 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
         }
         queue_step(d, emit, ctx);
         break;
+    }
     case ST_DRIVER_OK:
         set_status(d, d->status | VMSG_STATUS_ACKNOWLEDGE | VMSG_STATUS_DRIVER | VMSG_STATUS_DRIVER_OK, emit, ctx);
         if (F(d, DRV_IO_BEFORE_DRIVER_OK_REPLY))
@@ -353,7 +441,8 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
     case ST_IO:
     case ST_IO_NOWAIT: {
         bool wait = d->steps[d->pc] == ST_IO && !F(d, DRV_NO_EVENT_AVAIL);
-        uint32_t q = d->nq ? d->io_count % d->nq : 0;
+        unsigned nq = d->nready ? d->nready : d->nq;
+        uint32_t q = nq ? d->io_count % nq : 0;
         if (F(d, DRV_AVAIL_UNCONFIGURED_QUEUE) && d->io_count == 0)
             q = d->nq, wait = false;
         if (F(d, DRV_WRONG_DEV_NUM))
@@ -392,7 +481,27 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
         send(d, &m, emit, ctx);
         break;
     }
+    case ST_SET_CONFIG2: {
+        /* write-twice: the generation of the last GET_CONFIG/EVENT_CONFIG first, then after a re-read */
+        if (d->config_size == 0) {
+            next_step(d);
+            return;
+        }
+        if (!start(d, &m, VMSG_M_SET_CONFIG, VMSG_CLASS_TRANSPORT, VMSG_KIND_REQUEST))
+            return;
+        uint8_t v = (uint8_t)(d->config[0] + 1);
+        vmsg_set(&m, VMSG_FLD_GENERATION, d->sub == 0 ? d->gen_seen : d->generation);
+        vmsg_set(&m, VMSG_FLD_OFFSET, 0);
+        vmsg_set(&m, VMSG_FLD_LENGTH, 1);
+        vmsg_set_bytes(&m, VMSG_FLD_DATA, &v, 1);
+        send(d, &m, emit, ctx);
+        break;
+    }
     case ST_VERIFY:
+        if (d->config_size == 0) {
+            next_step(d);
+            return;
+        }
         get_config(d, 0, d->config_size < chunk(d) ? d->config_size : chunk(d), emit, ctx);
         break;
     case ST_REPROGRAM: {
@@ -410,14 +519,14 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
         }
         if (d->sub2 == 0)
             d->sub2 = 1; /* skipped the reset (fault) */
-        /* sub2 1: GET_VQUEUE, 2: SET_VQUEUE, 3: done */
-        if (d->sub2 >= 3) {
+        /* sub2 1: GET_VQUEUE, 2: SET_VQUEUE, 3: read back (verify), then done */
+        if (d->sub2 >= (SCRIPT(d, VERIFY) ? 4u : 3u)) {
             next_step(d);
             return;
         }
         unsigned saved = d->sub2;
         d->sub = 0;
-        d->sub2 = saved == 1 ? 0 : 1;
+        d->sub2 = saved - 1;
         queue_step(d, emit, ctx);
         d->sub2 = saved;
         break;
@@ -441,11 +550,23 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
         d->status = 0;
         return;
     }
-    if (d->want_arg == 0xffffffffu && m->def->mname == VMSG_M_GET_CONFIG) {
+    if (d->want_arg == ARG_DIAG && m->def->mname == VMSG_M_GET_DEVICE_STATUS) {
+        /* verify: the status read to diagnose */
+        uint32_t st = (uint32_t)vmsg_get(m, VMSG_FLD_STATUS);
+        if (d->used_timeout) {
+            d->used_timeout = false;
+            if (st & VMSG_STATUS_DEVICE_NEEDS_RESET)
+                d->needs_reset = true;
+            else
+                fail(d, "timeout waiting for EVENT_USED");
+        }
+        return;
+    }
+    if (d->want_arg == ARG_REFRESH && m->def->mname == VMSG_M_GET_CONFIG) {
         /* a refresh after EVENT_CONFIG */
         uint32_t n = 0;
         const uint8_t *p = vmsg_get_bytes(m, VMSG_FLD_DATA, &n);
-        d->generation = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
+        d->generation = d->gen_seen = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
         if (p && n <= d->config_size)
             memcpy(d->config, p, n);
         return;
@@ -483,9 +604,13 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
         next_step(d);
         break;
     case ST_GET_FEAT:
-        for (uint32_t k = 0; k < 2; k++)
-            d->offered[k] = vmsg_get_word(m, VMSG_FLD_FEATURES, k);
-        next_step(d);
+        /* blocks counted from the requested index (driver.get-features.1) */
+        for (uint32_t k = 0; k < 2 && d->want_arg + k < VMSG_PERS_FEATURE_WORDS; k++)
+            d->offered[d->want_arg + k] = vmsg_get_word(m, VMSG_FLD_FEATURES, k);
+        if (SCRIPT(d, FEATURES_ALL) && d->sub + 2 < VMSG_PERS_FEATURE_WORDS)
+            d->sub += 2;
+        else
+            next_step(d);
         break;
     case ST_SET_FEAT: next_step(d); break;
     case ST_FEAT_OK:
@@ -501,40 +626,56 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
     case ST_READ_CONFIG: {
         uint32_t n = 0;
         const uint8_t *p = vmsg_get_bytes(m, VMSG_FLD_DATA, &n);
-        d->generation = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
+        d->generation = d->gen_seen = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
         if (p && d->sub + n <= d->config_size)
             memcpy(d->config + d->sub, p, n);
         d->sub += n ? n : chunk(d);
         break;
     }
     case ST_QUEUES:
-    case ST_REPROGRAM:
+    case ST_LATE_QUEUES:
+    case ST_REPROGRAM: {
+        bool reprogram = d->steps[d->pc] == ST_REPROGRAM;
         if (m->def->mname == VMSG_M_RESET_VQUEUE) {
             d->sub2 = 1;
+        } else if (m->def->mname == VMSG_M_GET_VQUEUE && d->want_arg == ARG_REFRESH) {
+            d->sub++; /* the probe past max_virtqueues (fault) */
+        } else if (m->def->mname == VMSG_M_GET_VQUEUE && (reprogram ? d->sub2 == 3 : d->sub2 == 2)) {
+            uint32_t q = (uint32_t)d->want_arg;
+            if (!readback_ok(d, m, q))
+                fail(d, "GET_VQUEUE read-back differs from what SET_VQUEUE programmed");
+            if (reprogram) {
+                d->sub2 = 4;
+            } else {
+                d->sub++;
+                d->sub2 = 0;
+            }
         } else if (m->def->mname == VMSG_M_GET_VQUEUE) {
             uint32_t q = (uint32_t)vmsg_get(m, VMSG_FLD_INDEX);
             if (q < NQ_MAX)
                 d->qmax[q] = (uint32_t)vmsg_get(m, VMSG_FLD_MAX_SIZE);
-            if (d->want_arg == 0xffffffffu) {
-                d->sub++;
-                break;
-            }
             if (q < NQ_MAX && (d->qmax[q] == 0 || vmsg_get(m, VMSG_FLD_SIZE) != 0) &&
                 !(d->steps[d->pc] == ST_REPROGRAM && F(d, DRV_SKIP_RESET_VQUEUE)))
                 fail(d, "GET_VQUEUE: queue unavailable or already active");
-            if (d->steps[d->pc] == ST_REPROGRAM)
+            if (reprogram)
                 d->sub2 = 2;
             else
                 d->sub2 = 1;
         } else if (m->def->mname == VMSG_M_SET_VQUEUE) {
-            if (d->steps[d->pc] == ST_REPROGRAM) {
+            uint32_t q = (uint32_t)d->want_arg;
+            if (!reprogram && q + 1 > d->nready)
+                d->nready = q + 1;
+            if (reprogram)
                 d->sub2 = 3;
-            } else {
+            else if (SCRIPT(d, VERIFY) || d->steps[d->pc] == ST_LATE_QUEUES)
+                d->sub2 = 2; /* read it back */
+            else {
                 d->sub++;
                 d->sub2 = 0;
             }
         }
         break;
+    }
     case ST_DRIVER_OK:
         d->status = (uint32_t)vmsg_get(m, VMSG_FLD_STATUS);
         if (!(d->status & VMSG_STATUS_DRIVER_OK))
@@ -547,6 +688,7 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
         next_step(d);
         break;
     case ST_SET_CONFIG:
+    case ST_SET_CONFIG2:
         d->generation = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
         if (vmsg_get(m, VMSG_FLD_LENGTH) == 0) {
             /* rejected: re-read (refresh) then retry, at most 3 times */
@@ -563,7 +705,7 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
     case ST_VERIFY: {
         uint32_t n = 0;
         const uint8_t *p = vmsg_get_bytes(m, VMSG_FLD_DATA, &n);
-        d->generation = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
+        d->generation = d->gen_seen = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
         if (p && n <= d->config_size)
             memcpy(d->config, p, n);
         next_step(d);
@@ -596,8 +738,10 @@ static void on_event(struct vmsg_refdrv *d, const struct vmsg_msg *m)
     if (m->def->mname != VMSG_M_EVENT_CONFIG)
         return;
     uint32_t st = (uint32_t)vmsg_get(m, VMSG_FLD_STATUS);
-    d->generation = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
+    d->generation = d->gen_seen = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
     if ((st & VMSG_STATUS_DEVICE_NEEDS_RESET) && !F(d, DRV_NO_RESET_ON_NEEDS_RESET)) {
+        if (!d->needs_reset && SCRIPT(d, VERIFY))
+            d->diag_due = true; /* read the status before resetting */
         d->needs_reset = true;
         if (d->waiting && d->want_id == 0x42)
             d->waiting = false; /* the device will not complete it */
@@ -651,6 +795,13 @@ static int drv_poll(void *self, uint64_t now_ms, vmsg_emit_fn emit, void *ctx)
     if (d->removed)
         return -1;
     if (d->waiting) {
+        if (now_ms > d->deadline && d->want_id == 0x42 && SCRIPT(d, VERIFY) && !d->needs_reset) {
+            /* verify: no EVENT_USED; the status tells whether the device needs a reset */
+            d->waiting = false;
+            d->used_timeout = d->diag_due = true;
+            run_step(d, emit, ctx);
+            return d->result == 0 ? 1 : -1;
+        }
         if (now_ms > d->deadline) {
             char why[96];
             snprintf(why, sizeof why, "timeout waiting for msg_id 0x%02x", d->want_id);

@@ -245,6 +245,108 @@ static void check_clean_variants(void **state)
     free(t);
 }
 
+/* What the newer rules must accept: admin queues past max_virtqueues, FAILED
+ * after a refused FEATURES_OK, queues added after DRIVER_OK and read back,
+ * RESET_VQUEUE answered with a default size or stale rings of size 0, a
+ * re-read before I/O, a stale write rejected and retried after GET_CONFIG,
+ * DEVICE_NEEDS_RESET read before its event and in a SET_DEVICE_STATUS answer. */
+static void check_clean_status_queue_config_variants(void **state)
+{
+    (void)state;
+    struct trace *t = new_trace();
+    const uint64_t nr = VMSG_STATUS_DEVICE_NEEDS_RESET;
+    REQ(1, GET_DEVICE_INFO, );
+    RESP(1, GET_DEVICE_INFO, F(DEVICE_ID, 1) F(VENDOR_ID, 0x1af4) F(NUM_FEATURE_BITS, 64) F(CONFIG_SIZE, 16)
+                                 F(MAX_VIRTQUEUES, 2) F(ADMIN_VQ_START, 2) F(ADMIN_VQ_COUNT, 1));
+    status(t, 1, 0, 0);
+    status(t, 1, ST_A, ST_A);
+    status(t, 1, ST_A | ST_D, ST_A | ST_D);
+    read_features(t, 1);
+    write_features(t, 1, offer_b);
+    status(t, 1, ST_A | ST_D | ST_F, ST_A | ST_D); /* refused */
+    REQ(1, GET_DEVICE_STATUS, );
+    RESP(1, GET_DEVICE_STATUS, F(STATUS, ST_A | ST_D));
+    status(t, 1, ST_A | ST_D | VMSG_STATUS_FAILED, ST_A | ST_D | VMSG_STATUS_FAILED);
+    status(t, 1, 0, 0);
+    status(t, 1, ST_A, ST_A);
+    status(t, 1, ST_A, ST_A); /* the same value again */
+    status(t, 1, ST_A | ST_D, ST_A | ST_D);
+    write_features(t, 1, offer_b);
+    status(t, 1, ST_A | ST_D | ST_F, ST_A | ST_D | ST_F);
+    vq_read(t, 1, 0, 0);
+    vq_set(t, 1, 0, 128);
+    vq_read(t, 1, 0, 128);
+    REQ(1, GET_VQUEUE, F(INDEX, 2)); /* the admin queue */
+    RESP(1, GET_VQUEUE, F(INDEX, 2) F(MAX_SIZE, 64) F(SIZE, 0));
+    get_config(t, 1, 7);
+    status(t, 1, ALL, ALL);
+    /* a queue added after DRIVER_OK and read back */
+    vq_read(t, 1, 1, 0);
+    vq_set(t, 1, 1, 64);
+    REQ(1, GET_VQUEUE, F(INDEX, 1));
+    RESP(1, GET_VQUEUE, F(INDEX, 1) F(MAX_SIZE, 256) F(SIZE, 64) F(DESC_ADDR, 0x1000) F(DRIVER_ADDR, 0x2000)
+                            F(DEVICE_ADDR, 0x3000));
+    EVT(1, EVENT_AVAIL, F(INDEX, 1));
+    /* RESET_VQUEUE answered: size back to the maximum with cleared rings, or size 0 with stale rings */
+    REQ(1, RESET_VQUEUE, F(INDEX, 0));
+    RESP(1, RESET_VQUEUE, );
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 256));
+    REQ(1, RESET_VQUEUE, F(INDEX, 1));
+    RESP(1, RESET_VQUEUE, );
+    REQ(1, GET_VQUEUE, F(INDEX, 1));
+    RESP(1, GET_VQUEUE, F(INDEX, 1) F(MAX_SIZE, 256) F(SIZE, 0) F(DESC_ADDR, 0x1000) F(DRIVER_ADDR, 0x2000)
+                            F(DEVICE_ADDR, 0x3000));
+    vq_set(t, 1, 0, 64);
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 64) F(DESC_ADDR, 0x1000) F(DRIVER_ADDR, 0x2000)
+                            F(DEVICE_ADDR, 0x3000));
+    /* data-less EVENT_CONFIG: re-read before I/O; one repeating the generation needs none */
+    EVT(1, EVENT_CONFIG, F(STATUS, ALL) F(GENERATION, 8) F(OFFSET, 4) F(LENGTH, 0));
+    get_config(t, 1, 8);
+    EVT(1, EVENT_AVAIL, F(INDEX, 0));
+    EVT(1, EVENT_CONFIG, F(STATUS, ALL) F(GENERATION, 8) F(OFFSET, 4) F(LENGTH, 0));
+    EVT(1, EVENT_AVAIL, F(INDEX, 0));
+    /* the driver keeps its GET_CONFIG generation: the second write is stale, re-read, retried */
+    REQ(1, SET_CONFIG, F(GENERATION, 8) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 9) F(OFFSET, 0) F(LENGTH, 4));
+    REQ(1, SET_CONFIG, F(GENERATION, 8) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 9) F(OFFSET, 0) F(LENGTH, 0));
+    get_config(t, 1, 9);
+    REQ(1, SET_CONFIG, F(GENERATION, 9) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 4));
+    /* a write applied without a new generation: the written bytes read back changed, the others as before */
+    static const uint8_t before[8] = {1, 2, 3, 4, 5, 6, 7, 8}, written[4] = {9, 9, 9, 9}, after[8] = {9, 9, 9, 9, 5, 6, 7, 8};
+    REQ(1, GET_CONFIG, F(OFFSET, 0) F(LENGTH, 8));
+    RESP(1, GET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 8) B(DATA, before, 8));
+    REQ(1, SET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 4) B(DATA, written, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 4));
+    REQ(1, GET_CONFIG, F(OFFSET, 0) F(LENGTH, 8));
+    RESP(1, GET_CONFIG, F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 8) B(DATA, after, 8));
+    /* DEVICE_NEEDS_RESET read first, its event after; the driver reads again and resets */
+    REQ(1, GET_DEVICE_STATUS, );
+    RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL | nr));
+    EVT(1, EVENT_CONFIG, F(STATUS, ALL | nr) F(GENERATION, 10) F(OFFSET, 0) F(LENGTH, 0));
+    REQ(1, GET_DEVICE_STATUS, );
+    RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL | nr));
+    status(t, 1, 0, 0);
+    /* DEVICE_NEEDS_RESET in a SET_DEVICE_STATUS answer needs no event */
+    status(t, 1, ST_A, ST_A | nr);
+    status(t, 1, 0, 0);
+    /* a driver writing DEVICE_NEEDS_RESET itself: the device echoing it owes no event */
+    status(t, 1, ST_A | nr, ST_A | nr);
+    REQ(1, GET_DEVICE_STATUS, );
+    RESP(1, GET_DEVICE_STATUS, F(STATUS, ST_A | nr));
+    status(t, 1, 0, 0);
+    status(t, 1, 0, 0);
+    vq_read(t, 1, 0, 0);
+    struct vmsg_check_opts o;
+    vmsg_check_opts_init(&o);
+    o.complete = true;
+    expect_clean(t, &o);
+    free(t);
+}
+
 static void check_clean_notification_data(void **state)
 {
     (void)state;
@@ -259,6 +361,18 @@ static void check_clean_notification_data(void **state)
     vq_set(t, 1, 0, 128);
     status(t, 1, ALL, ALL);
     EVT(1, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0x80000011u));
+    EVT(1, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0)); /* not the first: the index may have come round */
+    /* packed ring: a full lap before the first notification brings offset and wrap back to 0 */
+    static const uint8_t offer_packed[8] = {0, 0, 0, 0, 0x45, 0, 0, 0};
+    info(t, 2);
+    REQ(2, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2));
+    RESP(2, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2) B(FEATURES, offer_packed, 8));
+    write_features(t, 2, offer_packed);
+    status(t, 2, ST_A | ST_D | ST_F, ST_A | ST_D | ST_F);
+    vq_read(t, 2, 0, 0);
+    vq_set(t, 2, 0, 128);
+    status(t, 2, ALL, ALL);
+    EVT(2, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0));
     /* PING sent by the device side and answered by the driver side */
     uint64_t f = BREQ(PING, F(DATA, 7));
     t->dir[f - 1] = VMSG_DIR_DEV_TO_DRV;
@@ -514,6 +628,8 @@ static uint64_t f_vq_before_fok(struct trace *t, struct vmsg_check_opts *o)
     vq_read(t, 1, 0, 0);
     uint64_t f = vq_set_req(t, 1, 0, 128);
     RESP(1, SET_VQUEUE, );
+    /* the device ignoring the early setup is no fault of its own */
+    vq_read(t, 1, 0, 0);
     return f;
 }
 static uint64_t f_vq_unconfirmed(struct trace *t, struct vmsg_check_opts *o)
@@ -557,9 +673,32 @@ static uint64_t f_driver_ok_early(struct trace *t, struct vmsg_check_opts *o)
     info(t, 1);
     read_features(t, 1);
     write_features(t, 1, want_v1);
+    status(t, 1, ST_A | ST_D, ST_A | ST_D); /* FEATURES_OK never written */
+    uint64_t f = REQ(1, SET_DEVICE_STATUS, F(STATUS, ST_A | ST_D | ST_K));
+    RESP(1, SET_DEVICE_STATUS, F(STATUS, ST_A | ST_D | ST_K));
+    return f;
+}
+static uint64_t f_fok_refused_dok(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    info(t, 1);
+    read_features(t, 1);
+    write_features(t, 1, want_v1);
     status(t, 1, ST_A | ST_D | ST_F, ST_A | ST_D); /* refused */
     uint64_t f = REQ(1, SET_DEVICE_STATUS, F(STATUS, ST_A | ST_D | ST_K));
     RESP(1, SET_DEVICE_STATUS, F(STATUS, ST_A | ST_D | ST_K));
+    return f;
+}
+static uint64_t f_fok_refused_vq(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    info(t, 1);
+    read_features(t, 1);
+    write_features(t, 1, want_v1);
+    status(t, 1, ST_A | ST_D | ST_F, ST_A | ST_D);
+    vq_read(t, 1, 0, 0);
+    uint64_t f = vq_set_req(t, 1, 0, 128);
+    RESP(1, SET_VQUEUE, );
     return f;
 }
 static uint64_t f_set_vq_unread(struct trace *t, struct vmsg_check_opts *o)
@@ -594,6 +733,10 @@ static uint64_t f_reset_vq_unneg(struct trace *t, struct vmsg_check_opts *o)
     init_full_w(t, 1, 1, want_v1);
     uint64_t f = REQ(1, RESET_VQUEUE, F(INDEX, 0));
     RESP(1, RESET_VQUEUE, );
+    /* the device keeping the queue is no fault of its own here */
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 128) F(DESC_ADDR, 0x1000) F(DRIVER_ADDR, 0x2000)
+                            F(DEVICE_ADDR, 0x3000));
     return f;
 }
 static uint64_t f_avail_next(struct trace *t, struct vmsg_check_opts *o)
@@ -684,6 +827,19 @@ static uint64_t f_resp_echo(struct trace *t, struct vmsg_check_opts *o)
     REQ(1, GET_VQUEUE, F(INDEX, 0));
     return RESP(1, GET_VQUEUE, F(INDEX, 1) F(MAX_SIZE, 256) F(SIZE, 0));
 }
+/* a wrong block_index echo is the device's fault alone: the words still count
+ * from the requested block, so the driver's later write is not judged against them */
+static uint64_t f_resp_echo_block(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    static const uint8_t zero[8] = {0};
+    info(t, 1);
+    read_features(t, 1);
+    REQ(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 2) F(NUM_BLOCKS, 2));
+    uint64_t f = RESP(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2) B(FEATURES, zero, 8));
+    write_features(t, 1, offer_b);
+    return f;
+}
 static uint64_t f_info_changed(struct trace *t, struct vmsg_check_opts *o)
 {
     (void)o;
@@ -730,6 +886,17 @@ static uint64_t f_vq_size_after_reset(struct trace *t, struct vmsg_check_opts *o
 {
     (void)o;
     init_full(t, 1, 1);
+    status(t, 1, 0, 0);
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    return RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 128));
+}
+/* the recovery reset and the block's own reset back to back */
+static uint64_t f_vq_size_after_two_resets(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    status(t, 1, 0, 0);
+    info(t, 1);
     status(t, 1, 0, 0);
     REQ(1, GET_VQUEUE, F(INDEX, 0));
     return RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 128));
@@ -810,6 +977,201 @@ static uint64_t f_config_unannounced(struct trace *t, struct vmsg_check_opts *o)
     get_config(t, 1, 2);
     return 0;
 }
+/* the device-side change shows first in the answer to a rejected write */
+static uint64_t f_config_unannounced_set(struct trace *t, struct vmsg_check_opts *o)
+{
+    o->complete = true;
+    init_full(t, 1, 1);
+    REQ(1, SET_CONFIG, F(GENERATION, 1) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 2) F(OFFSET, 0) F(LENGTH, 0));
+    return 0;
+}
+static uint64_t f_vq_index(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_to_fok(t, 1, offer_b);
+    uint64_t f = REQ(1, GET_VQUEUE, F(INDEX, 2));
+    RESP(1, GET_VQUEUE, F(INDEX, 2) F(MAX_SIZE, 0) F(SIZE, 0));
+    return f;
+}
+static uint64_t f_status_byte_order(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    info(t, 1);
+    status(t, 1, 0, 0);
+    uint64_t f = REQ(1, SET_DEVICE_STATUS, F(STATUS, 0x01000000u));
+    RESP(1, SET_DEVICE_STATUS, F(STATUS, 0));
+    return f;
+}
+static uint64_t f_status_undefined(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    info(t, 1);
+    status(t, 1, 0, 0);
+    uint64_t f = REQ(1, SET_DEVICE_STATUS, F(STATUS, ST_A | 0x10));
+    RESP(1, SET_DEVICE_STATUS, F(STATUS, ST_A));
+    return f;
+}
+static uint64_t f_reinit_no_reset(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    EVT(1, EVENT_AVAIL, F(INDEX, 0));
+    uint64_t f = REQ(1, SET_DEVICE_STATUS, F(STATUS, ST_A));
+    RESP(1, SET_DEVICE_STATUS, F(STATUS, ST_A));
+    return f;
+}
+static uint64_t f_io_before_refresh(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    EVT(1, EVENT_CONFIG, F(STATUS, ALL) F(GENERATION, 2) F(OFFSET, 0) F(LENGTH, 0));
+    uint64_t f = EVT(1, EVENT_AVAIL, F(INDEX, 0));
+    get_config(t, 1, 2);
+    return f;
+}
+static uint64_t f_io_after_needs_reset(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    EVT(1, EVENT_CONFIG, F(STATUS, ALL | VMSG_STATUS_DEVICE_NEEDS_RESET) F(GENERATION, 1) F(OFFSET, 0) F(LENGTH, 0));
+    return EVT(1, EVENT_AVAIL, F(INDEX, 0));
+}
+static uint64_t f_retry_unread(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    REQ(1, SET_CONFIG, F(GENERATION, 1) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 2) F(OFFSET, 0) F(LENGTH, 4));
+    /* a second write with the GET_CONFIG generation: rejected, then retried blind */
+    REQ(1, SET_CONFIG, F(GENERATION, 1) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 2) F(OFFSET, 0) F(LENGTH, 0));
+    uint64_t f = REQ(1, SET_CONFIG, F(GENERATION, 2) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 3) F(OFFSET, 0) F(LENGTH, 4));
+    return f;
+}
+static uint64_t f_resp_event_dev(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    uint64_t f = EVT(1, EVENT_AVAIL, F(INDEX, 0));
+    f = RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL)); /* placeholder frame, rewritten below */
+    t->buf[f - 1][0] = 0x01;
+    t->buf[f - 1][1] = t->buf[f - 2][1]; /* EVENT_AVAIL's id with the response bit */
+    t->buf[f - 1][6] = 8;
+    t->buf[f - 1][7] = 0;
+    t->len[f - 1] = 8;
+    return f;
+}
+static uint64_t f_info_unanswered(struct trace *t, struct vmsg_check_opts *o)
+{
+    o->complete = true;
+    status(t, 1, 0, 0); /* the device is there and inactive */
+    REQ(1, GET_DEVICE_INFO, );
+    return 0;
+}
+/* nothing ever answered for the number: maybe no device there, the bus clause only */
+static uint64_t f_info_no_device(struct trace *t, struct vmsg_check_opts *o)
+{
+    o->complete = true;
+    REQ(1, GET_DEVICE_INFO, );
+    return 0;
+}
+static uint64_t f_set_config_silent(struct trace *t, struct vmsg_check_opts *o)
+{
+    o->complete = true;
+    init_full(t, 1, 4);
+    REQ(1, SET_CONFIG, F(GENERATION, 4) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    RESP(1, SET_CONFIG, F(GENERATION, 5) F(OFFSET, 0) F(LENGTH, 4));
+    /* the driver keeps its GET_CONFIG generation (allowed); the device now holds 5 */
+    REQ(1, SET_CONFIG, F(GENERATION, 4) F(OFFSET, 0) F(LENGTH, 4) B(DATA, cfg, 4));
+    return 0;
+}
+static uint64_t f_vq_late(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    /* a further queue after DRIVER_OK, ignored by the device */
+    vq_read(t, 1, 1, 0);
+    vq_set(t, 1, 1, 64);
+    REQ(1, GET_VQUEUE, F(INDEX, 1));
+    return RESP(1, GET_VQUEUE, F(INDEX, 1) F(MAX_SIZE, 256) F(SIZE, 0));
+}
+static uint64_t f_vq_reconfig(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    REQ(1, RESET_VQUEUE, F(INDEX, 0));
+    RESP(1, RESET_VQUEUE, );
+    vq_read(t, 1, 0, 0);
+    vq_set(t, 1, 0, 64);
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    return RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 0));
+}
+static uint64_t f_reset_vq_kept(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    REQ(1, RESET_VQUEUE, F(INDEX, 0));
+    RESP(1, RESET_VQUEUE, );
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    return RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 128) F(DESC_ADDR, 0x1000) F(DRIVER_ADDR, 0x2000)
+                                   F(DEVICE_ADDR, 0x3000));
+}
+static uint64_t f_vq_params_addr(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    REQ(1, GET_VQUEUE, F(INDEX, 0));
+    return RESP(1, GET_VQUEUE, F(INDEX, 0) F(MAX_SIZE, 256) F(SIZE, 128) F(DESC_ADDR, 0x1000) F(DRIVER_ADDR, 0)
+                                   F(DEVICE_ADDR, 0x3000));
+}
+static uint64_t f_nr_hidden(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    EVT(1, EVENT_CONFIG, F(STATUS, ALL | VMSG_STATUS_DEVICE_NEEDS_RESET) F(GENERATION, 1) F(OFFSET, 0) F(LENGTH, 0));
+    REQ(1, GET_DEVICE_STATUS, );
+    return RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL));
+}
+static uint64_t f_nr_unannounced(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    init_full(t, 1, 1);
+    REQ(1, GET_DEVICE_STATUS, );
+    RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL | VMSG_STATUS_DEVICE_NEEDS_RESET));
+    REQ(1, SET_DEVICE_STATUS, F(STATUS, 0));
+    return RESP(1, SET_DEVICE_STATUS, F(STATUS, 0));
+}
+static uint64_t f_notify_data_zero(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    static const uint8_t offer_nd[8] = {0, 0, 0, 0, 0x41, 0, 0, 0}; /* VERSION_1 + NOTIFICATION_DATA, split ring */
+    info(t, 1);
+    REQ(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2));
+    RESP(1, GET_DEVICE_FEATURES, F(BLOCK_INDEX, 0) F(NUM_BLOCKS, 2) B(FEATURES, offer_nd, 8));
+    write_features(t, 1, offer_nd);
+    status(t, 1, ST_A | ST_D | ST_F, ST_A | ST_D | ST_F);
+    vq_read(t, 1, 0, 0);
+    vq_set(t, 1, 0, 128);
+    status(t, 1, ALL, ALL);
+    return EVT(1, EVENT_AVAIL, F(INDEX, 0) F(NEXT_OFFSET, 0));
+}
+static uint64_t f_config_same_gen(struct trace *t, struct vmsg_check_opts *o)
+{
+    (void)o;
+    static const uint8_t changed[2] = {0x14, 0x15};
+    init_full(t, 1, 3);
+    return EVT(1, EVENT_CONFIG, F(STATUS, ALL) F(GENERATION, 3) F(OFFSET, 2) F(LENGTH, 2) B(DATA, changed, 2));
+}
+static uint64_t f_nr_unannounced_end(struct trace *t, struct vmsg_check_opts *o)
+{
+    o->complete = true;
+    init_full(t, 1, 1);
+    REQ(1, GET_DEVICE_STATUS, );
+    RESP(1, GET_DEVICE_STATUS, F(STATUS, ALL | VMSG_STATUS_DEVICE_NEEDS_RESET));
+    return 0;
+}
 
 #define FAIL_ VMSG_CHECK_FAIL
 #define WARN_ VMSG_CHECK_WARN
@@ -842,6 +1204,8 @@ static const struct fault faults[] = {
     {"check.io-before-driver-ok", "driver.init-order.4", FAIL_, f_io_before_dok, NULL},
     {"check.io-before-driver-ok-ack", "driver.finalize.2", FAIL_, f_io_before_dok_ack, NULL},
     {"check.driver-ok-early", "driver.finalize.1", FAIL_, f_driver_ok_early, NULL},
+    {"check.features-ok-refused", "driver.features.2", FAIL_, f_fok_refused_dok, NULL},
+    {"check.features-ok-refused", "driver.features.2", FAIL_, f_fok_refused_vq, NULL},
     {"check.set-vqueue-unread", "driver.vq-setup.1", FAIL_, f_set_vq_unread, NULL},
     {"check.set-vqueue-size", "driver.set-vqueue.1", FAIL_, f_set_vq_size, NULL},
     {"check.set-vqueue-addr", "driver.vq-setup.2", FAIL_, f_set_vq_addr, NULL},
@@ -858,13 +1222,15 @@ static const struct fault faults[] = {
     {"check.event-config-unique", "device.config-gen.1", FAIL_, f_event_config_unique, NULL},
     {"check.feature-blocks-zero", "device.feature-blocks.1", FAIL_, f_feature_blocks, NULL},
     {"check.resp-echo", "device.mandatory.1", FAIL_, f_resp_echo, NULL},
+    {"check.resp-echo", "device.mandatory.1", FAIL_, f_resp_echo_block, NULL},
     {"check.info-changed", "device.get-device-info.1", FAIL_, f_info_changed, NULL},
     {"check.reset-status", "device.status.1", FAIL_, f_reset_status, NULL},
     {"check.status-extra-bits", "device.set-status.1", FAIL_, f_status_extra, NULL},
     {"check.status-inconsistent", "device.get-status.1", FAIL_, f_status_inconsistent, NULL},
-    {"check.event-status-inconsistent", "device.status.2", FAIL_, f_event_status, NULL},
+    {"check.event-status-inconsistent", "device.event-config.1", FAIL_, f_event_status, NULL},
     {"check.get-vqueue-unconfigured", "device.get-vqueue.1", FAIL_, f_vq_size_unconfigured, NULL},
-    {"check.get-vqueue-after-reset", "device.reset.1", FAIL_, f_vq_size_after_reset, NULL},
+    {"check.get-vqueue-after-reset", "device.status.1", FAIL_, f_vq_size_after_reset, NULL},
+    {"check.get-vqueue-after-reset", "device.status.1", FAIL_, f_vq_size_after_two_resets, NULL},
     {"check.get-vqueue-params", "device.vq-setup.1", FAIL_, f_vq_params, NULL},
     {"check.get-shm-changed", "device.get-shm.1", FAIL_, f_shm_changed, NULL},
     {"check.used-before-driver-ok", "device.finalize.1", FAIL_, f_used_before_dok, NULL},
@@ -874,6 +1240,27 @@ static const struct fault faults[] = {
     {"check.resp-dev-num", "device.header.3", FAIL_, f_resp_dev_num, NULL},
     {"check.vq-reprogram", "driver.vq-setup.3", WARN_, f_vq_reprogram, NULL},
     {"check.config-change-unannounced", "device.config-change.1", FAIL_, f_config_unannounced, NULL},
+    {"check.config-change-unannounced", "device.config-change.1", FAIL_, f_config_unannounced_set, NULL},
+    {"check.get-vqueue-params", "device.vq-setup.1", FAIL_, f_vq_params_addr, NULL},
+    {"check.vqueue-index", "driver.get-device-info.1", WARN_, f_vq_index, NULL},
+    {"check.status-byte-order", "driver.endian.1", FAIL_, f_status_byte_order, NULL},
+    {"check.status-undefined", "driver.status.2", FAIL_, f_status_undefined, NULL},
+    {"check.reinit-without-reset", "driver.status.2", FAIL_, f_reinit_no_reset, NULL},
+    {"check.io-before-refresh", "driver.dev-notify.1", WARN_, f_io_before_refresh, NULL},
+    {"check.io-after-needs-reset", "driver.reset.2", WARN_, f_io_after_needs_reset, NULL},
+    {"check.set-config-retry-unread", "driver.config-gen.2", WARN_, f_retry_unread, NULL},
+    {"check.resp-to-event-device", "device.errors.1", FAIL_, f_resp_event_dev, NULL},
+    {"check.info-unanswered", "device.get-device-info.1", FAIL_, f_info_unanswered, NULL},
+    {"check.unanswered", "bus.ordering.2", FAIL_, f_info_no_device, NULL},
+    {"check.set-config-stale-unanswered", "device.set-config.1", FAIL_, f_set_config_silent, NULL},
+    {"check.get-vqueue-late", "device.vq-change.1", FAIL_, f_vq_late, NULL},
+    {"check.get-vqueue-reconfig", "device.vq-setup.2", FAIL_, f_vq_reconfig, NULL},
+    {"check.reset-vqueue-kept", "device.reset-vqueue.1", FAIL_, f_reset_vq_kept, NULL},
+    {"check.status-inconsistent", "device.get-status.1", FAIL_, f_nr_hidden, NULL},
+    {"check.needs-reset-unannounced", "device.notify.1", FAIL_, f_nr_unannounced, NULL},
+    {"check.needs-reset-unannounced", "device.notify.1", FAIL_, f_nr_unannounced_end, NULL},
+    {"check.notification-data-zero", "driver.notify.3", FAIL_, f_notify_data_zero, NULL},
+    {"check.config-changed-same-generation", "device.config-gen.1", FAIL_, f_config_same_gen, NULL},
     {"wire.type-reserved", "driver.header.1", FAIL_, f_codec, NULL},
 };
 #define NFAULTS (sizeof faults / sizeof faults[0])
@@ -1007,6 +1394,7 @@ int main(void)
     static const struct CMUnitTest fixed[] = {
         cmocka_unit_test(check_clean_full_session),
         cmocka_unit_test(check_clean_variants),
+        cmocka_unit_test(check_clean_status_queue_config_variants),
         cmocka_unit_test(check_clean_notification_data),
         cmocka_unit_test(check_clean_mid_session),
         cmocka_unit_test(check_every_rule_fires),

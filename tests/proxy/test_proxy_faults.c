@@ -10,6 +10,9 @@
  * The device side is wrapped so that device-initiated behaviour happens in
  * every run: a configuration change after the first EVENT_AVAIL and
  * DEVICE_NEEDS_RESET after the third (refdrv then resets and starts over).
+ * refdrv runs each of its scripts (enum vmsg_refdrv_script: the default one
+ * and the variants taking other choices v1 allows); a fault is seen when
+ * some script shows it, and every script stays silent on clean traffic.
  *
  * usage: test_proxy_faults UNSEEN_FILE */
 #define _POSIX_C_SOURCE 200809L
@@ -97,7 +100,8 @@ static int make_dev(const char *query, const struct vmsg_bus_params *params, str
     return 0;
 }
 
-static bool g_drv_bus; /* refdrv enumerates with GET_DEVICES (refbus in the middle) */
+static bool g_drv_bus;   /* refdrv enumerates with GET_DEVICES (refbus in the middle) */
+static unsigned g_script; /* enum vmsg_refdrv_script */
 
 static int make_drv(const char *query, const struct vmsg_bus_params *params, struct vmsg_endpoint *out, char *err,
                     size_t cap)
@@ -112,6 +116,7 @@ static int make_drv(const char *query, const struct vmsg_bus_params *params, str
     o.dev_num = g_pers.dev_nums[0];
     o.max_msg_size = g_pers.max_msg_size;
     o.bus = g_drv_bus;
+    o.script = g_script;
     o.timeout_ms = 100; /* a device that stays silent fails the script quickly */
     *out = vmsg_refdrv_endpoint(vmsg_refdrv_new(&o, &fs));
     return 0;
@@ -261,14 +266,23 @@ static void proxy_checker_sees_faults(void **state)
         if (f->role == VMSG_FAULT_BUS)
             continue;
         total++;
-        scenario(f);
-        g_drv_bus = false;
         char q[200];
         snprintf(q, sizeof q, "fault=%s", f->name);
         struct seen s;
-        memset(&s, 0, sizeof s);
-        s.want = f->clause;
-        run_session(f->role == VMSG_FAULT_DRV ? q : NULL, f->role == VMSG_FAULT_DEV ? q : NULL, false, &s);
+        unsigned script = 0;
+        const char *only = getenv("VMSG_PROXY_FAULTS_SCRIPT"); /* diagnosis: one script */
+        for (; script < VMSG_REFDRV_SCRIPT__COUNT; script++) {
+            if (only && strcmp(only, vmsg_refdrv_script_name(script)))
+                continue;
+            scenario(f);
+            g_drv_bus = false;
+            g_script = script;
+            memset(&s, 0, sizeof s);
+            s.want = f->clause;
+            run_session(f->role == VMSG_FAULT_DRV ? q : NULL, f->role == VMSG_FAULT_DEV ? q : NULL, false, &s);
+            if (s.hit || s.judged)
+                break; /* the first script that shows it */
+        }
         bool listed = listed_unseen(f->name), hit = s.hit || s.judged;
         if (hit)
             seen++;
@@ -276,8 +290,12 @@ static void proxy_checker_sees_faults(void **state)
             unseen++;
         if (s.judged)
             judged++;
-        if (getenv("VMSG_PROXY_FAULTS_VERBOSE"))
-            fprintf(stderr, "%-8s %-44s %s\n", s.hit ? "cited" : s.judged ? "judged" : "unseen", f->name, f->clause);
+        const char *verbose = getenv("VMSG_PROXY_FAULTS_VERBOSE");
+        if (verbose)
+            fprintf(stderr, "%-8s %-44s %-26s %s\n", s.hit ? "cited" : s.judged ? "judged" : "unseen", f->name, f->clause,
+                    hit ? vmsg_refdrv_script_name(script) : "");
+        if (verbose && !strcmp(verbose, "2"))
+            fprintf(stderr, "%s", s.text);
         if (hit && listed) {
             fprintf(stderr, "%s (%s): seen now: remove it from unseen.txt\n", f->name, f->clause);
             wrong++;
@@ -325,25 +343,27 @@ static void proxy_checker_silent_on_clean_personalities(void **state)
             continue;
         char path[1400], err[512];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        for (int mode = 0; mode < 4; mode++) {
+        for (int mode = 0; mode < 4 * VMSG_REFDRV_SCRIPT__COUNT; mode++) {
             if (!vmsg_personality_load(&g_pers, path, err, sizeof err))
                 fail_msg("%s", err);
             g_events = mode & 1;
             bool refbus = mode & 2;
             g_drv_bus = refbus;
+            g_script = (unsigned)mode / 4;
             struct seen s;
             memset(&s, 0, sizeof s);
             run_session(NULL, NULL, refbus, &s);
             runs++;
             if (s.n) {
-                fprintf(stderr, "%s (%s, %s): %u findings on clean traffic:\n%s", e->d_name,
-                        refbus ? "refbus" : "relay", g_events ? "device events" : "no events", s.n, s.text);
+                fprintf(stderr, "%s (%s, %s, script %s): %u findings on clean traffic:\n%s", e->d_name,
+                        refbus ? "refbus" : "relay", g_events ? "device events" : "no events",
+                        vmsg_refdrv_script_name(g_script), s.n, s.text);
                 noisy++;
             }
         }
     }
     closedir(d);
-    assert_true(runs >= 8 * 4);
+    assert_true(runs >= 8 * 4 * VMSG_REFDRV_SCRIPT__COUNT);
     assert_int_equal(noisy, 0);
 }
 

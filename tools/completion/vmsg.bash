@@ -78,6 +78,7 @@ _vmsg() {
     refdrv:--connect | refdrv:-c) what=iut ;;
     refdev:--personality | refdev:-p) what=personality ;;
     refdev:--fault | refdev:-f | refdrv:--fault | refdrv:-f) what=fault ;;
+    refdrv:--script | refdrv:-s) what=script ;;
     *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t)
         COMPREPLY=()
         return 0
@@ -90,6 +91,7 @@ _vmsg() {
     format)
         if [[ $cmd == check ]]; then _vmsg_reply "$cur" text json; else _vmsg_reply "$cur" json junit tap md html text; fi ;;
     checkrole) _vmsg_reply "$cur" driver device bus all ;;
+    script) _vmsg_reply "$cur" default verify late-queues features-all write-twice poll-config ;;
     side) _vmsg_reply "$cur" driver device ;;
     timing) _vmsg_reply "$cur" asap original scale= ;;
     role) _vmsg_reply "$cur" driver device bus any ;;

@@ -33,6 +33,8 @@ static void usage(FILE *out)
             "      --max N             bus maximum message size (default 264)\n"
             "      --io N              I/O rounds per initialization (default 4)\n"
             "      --reinit N          resets and re-initializations at the end (default 1)\n"
+            "  -s, --script NAME       default, verify, late-queues, features-all, write-twice,\n"
+            "                          poll-config: other choices v1 allows (see vmsg-refdrv(1))\n"
             "      --bus               enumerate with GET_DEVICES first\n"
             "      --timeout MS        per request (default 1000)\n"
             "  -l, --list-faults       print NAME  CLAUSE  description for every drv fault\n"
@@ -129,6 +131,7 @@ static int run_stdio(struct vmsg_endpoint *ep, unsigned profile, size_t max)
 int vmsg_cmd_refdrv(int argc, char **argv)
 {
     enum { O_STDIO = 256, O_DEVNUM, O_MAX, O_IO, O_REINIT, O_BUS, O_TIMEOUT };
+    int script;
     static const struct option lo[] = {{"stdio", no_argument, 0, O_STDIO},
                                        {"connect", required_argument, 0, 'c'},
                                        {"fault", required_argument, 0, 'f'},
@@ -136,6 +139,7 @@ int vmsg_cmd_refdrv(int argc, char **argv)
                                        {"max", required_argument, 0, O_MAX},
                                        {"io", required_argument, 0, O_IO},
                                        {"reinit", required_argument, 0, O_REINIT},
+                                       {"script", required_argument, 0, 's'},
                                        {"bus", no_argument, 0, O_BUS},
                                        {"timeout", required_argument, 0, O_TIMEOUT},
                                        {"list-faults", no_argument, 0, 'l'},
@@ -151,7 +155,7 @@ int vmsg_cmd_refdrv(int argc, char **argv)
     memset(&fs, 0, sizeof fs);
     vmsg_refdrv_opts_default(&o);
     vmsg__cli_begin();
-    while ((c = getopt_long(argc, argv, ":c:f:lh", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":c:f:s:lh", lo, NULL)) != -1) {
         switch (c) {
         case O_STDIO: stdio_mode = true; break;
         case 'c': uri = optarg; break;
@@ -184,6 +188,17 @@ int vmsg_cmd_refdrv(int argc, char **argv)
             if (!num("--reinit", optarg, 15, &v))
                 return 2;
             o.reinit = (unsigned)v;
+            break;
+        case 's':
+            script = vmsg_refdrv_script_by_name(optarg);
+            if (script < 0) {
+                fprintf(stderr,
+                        "vmsg: refdrv: --script: expected default, verify, late-queues, features-all, write-twice or "
+                        "poll-config, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            o.script = (unsigned)script;
             break;
         case O_BUS: o.bus = true; break;
         case O_TIMEOUT:

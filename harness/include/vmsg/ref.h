@@ -216,6 +216,32 @@ void vmsg_refdev_needs_reset(struct vmsg_refdev *d, uint16_t dev_num, vmsg_emit_
 uint32_t vmsg_refdev_generation(const struct vmsg_refdev *d, uint16_t dev_num);
 
 /* ---- refdrv -------------------------------------------------------------- */
+/* Scripts: the default one plus variants taking other choices v1 allows, so
+ * that more device behaviour reaches the wire (each stays conforming):
+ *   verify       resets the device (status 0) before GET_DEVICE_INFO; reads
+ *                every queue back with GET_VQUEUE after SET_VQUEUE;
+ *                reads GET_DEVICE_STATUS on DEVICE_NEEDS_RESET before
+ *                resetting, and when an EVENT_USED does not come
+ *   late-queues  sets up queue 0 only before DRIVER_OK, the others after the
+ *                I/O rounds (read back), then notifies each of them
+ *   features-all reads all 8 feature blocks (256 bits), two at a time,
+ *                past num_feature_bits too (the device pads with zeros)
+ *   write-twice  a second SET_CONFIG carrying the generation of the last
+ *                GET_CONFIG/EVENT_CONFIG (stale when the device bumped it on
+ *                the first write: re-read and retried)
+ *   poll-config  GET_CONFIG after every I/O round */
+enum vmsg_refdrv_script {
+    VMSG_REFDRV_SCRIPT_DEFAULT,
+    VMSG_REFDRV_SCRIPT_VERIFY,
+    VMSG_REFDRV_SCRIPT_LATE_QUEUES,
+    VMSG_REFDRV_SCRIPT_FEATURES_ALL,
+    VMSG_REFDRV_SCRIPT_WRITE_TWICE,
+    VMSG_REFDRV_SCRIPT_POLL_CONFIG,
+    VMSG_REFDRV_SCRIPT__COUNT
+};
+const char *vmsg_refdrv_script_name(unsigned script); /* NULL when out of range */
+int vmsg_refdrv_script_by_name(const char *name);      /* -1 when unknown */
+
 struct vmsg_refdrv_opts {
     unsigned profile;
     uint16_t dev_num;          /* device to drive (found by GET_DEVICES when bus) */
@@ -224,6 +250,7 @@ struct vmsg_refdrv_opts {
     unsigned io_rounds;        /* EVENT_AVAIL/EVENT_USED rounds per init (script length) */
     unsigned reinit;           /* times to reset and re-initialize at the end */
     uint64_t timeout_ms;       /* per request */
+    unsigned script;           /* enum vmsg_refdrv_script */
 };
 void vmsg_refdrv_opts_default(struct vmsg_refdrv_opts *o);
 struct vmsg_refdrv;
