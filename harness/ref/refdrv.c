@@ -425,6 +425,8 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
         d->sub2 = saved == 1 ? 0 : 1;
         queue_step(d, emit, ctx);
         d->sub2 = saved;
+        if (saved == 2 && F(d, DRV_IO_BEFORE_VQUEUE_REPLY))
+            event_avail(d, 0, false, emit, ctx); /* the SET_VQUEUE just sent is not answered yet */
         break;
     }
     case ST_END:

@@ -9,7 +9,7 @@ fail() { echo "driver_exec.sh: $*" >&2; exit 1; }
 
 out=$("$VMSG" run --suite driver --iut "exec:$VMSG refdrv --stdio" 2>&1); rc=$?
 [ $rc -eq 0 ] || fail "clean refdrv: exit $rc, expected 0: $out"
-echo "$out" | grep -q '^19 passed, 0 failed' || fail "clean refdrv: expected 19 passes: $out"
+echo "$out" | grep -q '^21 passed, 0 failed' || fail "clean refdrv: expected 21 passes: $out"
 
 out=$("$VMSG" run --suite driver -k 'driver.init.*' -v \
       --iut "exec:$VMSG refdrv --stdio --fault drv-skip-get-vqueue" 2>&1); rc=$?

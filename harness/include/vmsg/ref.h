@@ -78,6 +78,7 @@
     X(DRV, DRV_IO_BEFORE_DRIVER_OK_REPLY, "drv-io-before-driver-ok-reply", "driver.finalize.2", "sends EVENT_AVAIL before the DRIVER_OK reply arrives") \
     X(DRV, DRV_AVAIL_UNCONFIGURED_QUEUE, "drv-avail-unconfigured-queue", "driver.finalize.3", "sends EVENT_AVAIL on a queue it never configured") \
     X(DRV, DRV_IO_BEFORE_DRIVER_OK, "drv-io-before-driver-ok", "driver.init-order.4", "sends EVENT_AVAIL right after configuring queues, before DRIVER_OK") \
+    X(DRV, DRV_IO_BEFORE_VQUEUE_REPLY, "drv-io-before-vqueue-reply", "driver.init-order.3", "notifies the reprogrammed queue 0 before its SET_VQUEUE is answered") \
     X(DRV, DRV_NO_EVENT_AVAIL, "drv-no-event-avail", "driver.notify.1", "queues buffers without EVENT_AVAIL") \
     X(DRV, DRV_NEXT_OFFSET_WITHOUT_NOTIFICATION_DATA, "drv-next-offset-without-notification-data", "driver.event-avail.1", "fills next_offset although NOTIFICATION_DATA is not negotiated") \
     X(DRV, DRV_NO_NEXT_OFFSET_WITH_NOTIFICATION_DATA, "drv-no-next-offset-with-notification-data", "driver.notify.3", "next_offset 0 although NOTIFICATION_DATA is negotiated") \
