@@ -124,6 +124,9 @@
     X(BUS, BUS_DROP_EVENT_AVAIL, "bus-drop-event-avail", "bus.notify.2", "drops EVENT_AVAIL") \
     X(BUS, BUS_DROP_EVENT_CONFIG, "bus-drop-event-config", "bus.dev-notify.1", "drops EVENT_CONFIG") \
     X(BUS, BUS_MAX_TOO_SMALL, "bus-max-too-small", "bus.msg-size.1", "advertises a maximum message size of 40") \
+    X(BUS, BUS_FORWARD_LATER_REVISION, "bus-forward-later-revision", "bus.versioning.2", "forwards driver messages with ids revision 1 leaves free in the standard ranges") \
+    X(BUS, BUS_GET_DEVICES_SHORT_WINDOW, "bus-get-devices-short-window", "prose.get-devices.1", "GET_DEVICES answers half the requested window although the whole one fits") \
+    X(BUS, BUS_PING_LONG_RESPONSE, "bus-ping-long-response", "bus.bus-messages.1", "PING responses carry 4 bytes beyond the standard layout") \
     X(BUS, BUS_MAX_ABOVE_264, "bus-max-above-264", "bus.msg-size.2", "advertises a maximum message size of 1024")
 
 enum vmsg_fault_role { VMSG_FAULT_DEV, VMSG_FAULT_DRV, VMSG_FAULT_BUS };
