@@ -64,14 +64,20 @@ static void forward(struct vmsg_refbus *b, vmsg_emit_fn emit, void *ctx, const u
     emit(ctx, f, len);
 }
 
-static void send_bus(struct vmsg_refbus *b, struct vmsg_msg *m, vmsg_emit_fn emit, void *ctx)
+static void send_bus_tx(struct vmsg_refbus *b, struct vmsg_msg *m, const struct vmsg__tx_faults *tx, vmsg_emit_fn emit,
+                        void *ctx)
 {
     uint8_t out[VMSG__REF_FRAME_MAX];
     if (F(b, BUS_MSG_DEV_NUM_NONZERO))
         m->dev_num = 1;
-    size_t len = vmsg__ref_encode(m, &b->tx, out, sizeof out);
+    size_t len = vmsg__ref_encode(m, tx, out, sizeof out);
     if (len && vmsg_encoded_len(m) <= b->o.max_msg_size)
         emit(ctx, out, len);
+}
+
+static void send_bus(struct vmsg_refbus *b, struct vmsg_msg *m, vmsg_emit_fn emit, void *ctx)
+{
+    send_bus_tx(b, m, &b->tx, emit, ctx);
 }
 
 static void get_devices(struct vmsg_refbus *b, const struct vmsg_msg *req, vmsg_emit_fn emit, void *ctx)
@@ -87,6 +93,8 @@ static void get_devices(struct vmsg_refbus *b, const struct vmsg_msg *req, vmsg_
         cnt = cap & ~7u;
     if (off + cnt > 0x10000)
         cnt = (0x10000 - off) & ~7u;
+    if (F(b, BUS_GET_DEVICES_SHORT_WINDOW) && cnt > 8)
+        cnt = (cnt / 2) & ~7u;
     uint8_t bitmap[8192] = {0};
     uint32_t highest = 0;
     for (unsigned i = 0; i < b->o.ndevs; i++) {
@@ -125,7 +133,9 @@ static void ping(struct vmsg_refbus *b, const struct vmsg_msg *req, vmsg_emit_fn
     r.token = req->token;
     uint32_t data = (uint32_t)vmsg_get(req, VMSG_FLD_DATA);
     vmsg_set(&r, VMSG_FLD_DATA, F(b, BUS_PING_WRONG_ECHO) ? ~data : data);
-    send_bus(b, &r, emit, ctx);
+    struct vmsg__tx_faults tx = b->tx;
+    tx.wrong_msg_size = F(b, BUS_PING_LONG_RESPONSE); /* 4 bytes past the PING layout */
+    send_bus_tx(b, &r, &tx, emit, ctx);
 }
 
 /* Bus messages addressed to the bus itself, from either side. */
@@ -151,6 +161,13 @@ static void answer_event(struct vmsg_refbus *b, const struct vmsg_msg *m)
     b->to_driver(b->driver_ctx, out, sizeof out);
 }
 
+/* A sound header whose id revision 1 leaves free in a standard range: a
+ * message of a later revision, which this bus (revision 1) cannot carry. */
+static bool later_revision(const struct vmsg_msg *m, enum vmsg_outcome oc)
+{
+    return oc == VMSG_MALFORMED && m->frame_len && !m->def && !m->impl_defined;
+}
+
 void vmsg_refbus_from_driver(struct vmsg_refbus *b, const uint8_t *f, size_t len)
 {
     struct vmsg_msg m;
@@ -158,7 +175,7 @@ void vmsg_refbus_from_driver(struct vmsg_refbus *b, const uint8_t *f, size_t len
     bool bad = oc == VMSG_TRUNCATED || oc == VMSG_MALFORMED || (oc != VMSG_OK && !m.def && !m.impl_defined);
     if (bad || m.impl_defined) {
         /* malformed header or an id nobody defined: dropped, no traffic */
-        if (F(b, BUS_FORWARD_MALFORMED))
+        if (F(b, BUS_FORWARD_MALFORMED) || (F(b, BUS_FORWARD_LATER_REVISION) && later_revision(&m, oc)))
             forward(b, b->to_device, b->device_ctx, f, len);
         return;
     }

@@ -373,15 +373,18 @@ static void get_shm(struct vmsg_refdev *d, const struct vmsg_msg *req, struct vm
     vmsg_set(r, VMSG_FLD_ADDRESS, addr);
 }
 
-static void event_avail(struct vmsg_refdev *d, struct devstate *ds, const struct vmsg_msg *m, vmsg_emit_fn emit,
-                        void *ctx)
+/* Queue I in use: configured, DRIVER_OK set, no DEVICE_NEEDS_RESET. */
+static bool queue_live(const struct vmsg_refdev *d, const struct devstate *ds, uint32_t i)
 {
-    uint32_t i = (uint32_t)vmsg_get(m, VMSG_FLD_INDEX);
-    if (i >= d->p.nqueues || (ds->status & VMSG_STATUS_DEVICE_NEEDS_RESET))
-        return;
-    bool live = (ds->status & VMSG_STATUS_DRIVER_OK) && ds->q[i].size != 0;
-    if (!live && !F(d, DEV_IO_BEFORE_DRIVER_OK))
-        return;
+    return i < d->p.nqueues && !(ds->status & VMSG_STATUS_DEVICE_NEEDS_RESET) &&
+           (ds->status & VMSG_STATUS_DRIVER_OK) && ds->q[i].size != 0;
+}
+
+/* Buffers of queue I consumed: tell the driver (the one place EVENT_USED is
+ * sent). The driver never disabled notifications: the rings the harness
+ * names are never written, so their suppression flags stay clear. */
+static void used(struct vmsg_refdev *d, struct devstate *ds, uint32_t i, vmsg_emit_fn emit, void *ctx)
+{
     if (F(d, DEV_NO_EVENT_USED))
         return;
     struct vmsg_msg u;
@@ -391,22 +394,41 @@ static void event_avail(struct vmsg_refdev *d, struct devstate *ds, const struct
     send_msg(d, &u, emit, ctx);
 }
 
+static void event_avail(struct vmsg_refdev *d, struct devstate *ds, const struct vmsg_msg *m, vmsg_emit_fn emit,
+                        void *ctx)
+{
+    uint32_t i = (uint32_t)vmsg_get(m, VMSG_FLD_INDEX);
+    if (i >= d->p.nqueues || (ds->status & VMSG_STATUS_DEVICE_NEEDS_RESET))
+        return;
+    if (!queue_live(d, ds, i) && !F(d, DEV_IO_BEFORE_DRIVER_OK))
+        return;
+    used(d, ds, i, emit, ctx);
+}
+
 /* The harness test hook (vmsg/hook.h): acknowledge, then do what it asks
- * through the same paths as the scheduled device-side events. */
+ * through the same paths as the scheduled device-side events and I/O. */
 static void answer_hook(struct vmsg_refdev *d, struct devstate *ds, const struct vmsg_msg *m, struct vmsg_hook *h,
                         vmsg_emit_fn emit, void *ctx)
 {
     uint8_t f[64];
-    bool known = h->action == VMSG_HOOK_CONFIG_CHANGE || h->action == VMSG_HOOK_NEEDS_RESET;
-    struct vmsg_hook r = {h->action, 0, 0, known ? 0 : 1};
+    uint32_t result = VMSG_HOOK_DONE;
+    if (h->action != VMSG_HOOK_CONFIG_CHANGE && h->action != VMSG_HOOK_NEEDS_RESET &&
+        h->action != VMSG_HOOK_USE_BUFFER)
+        result = VMSG_HOOK_UNSUPPORTED;
+    else if (h->action == VMSG_HOOK_USE_BUFFER && !queue_live(d, ds, h->arg0))
+        result = VMSG_HOOK_NOT_NOW; /* no I/O before DRIVER_OK or on a queue not set up */
+    struct vmsg_hook r = {h->action, 0, 0, result};
     size_t n = vmsg_hook_encode(d->p.profile, true, m->dev_num, m->token, &r, f, sizeof f);
     if (n)
         emit(ctx, f, n);
-    (void)ds;
+    if (result != VMSG_HOOK_DONE)
+        return;
     if (h->action == VMSG_HOOK_CONFIG_CHANGE)
         vmsg_refdev_config_change(d, m->dev_num, h->arg0, h->arg1, emit, ctx);
     else if (h->action == VMSG_HOOK_NEEDS_RESET)
         vmsg_refdev_needs_reset(d, m->dev_num, emit, ctx);
+    else
+        used(d, ds, h->arg0, emit, ctx);
 }
 
 static void dev_receive(void *self, const uint8_t *f, size_t len, vmsg_emit_fn emit, void *ctx)

@@ -13,7 +13,9 @@
  * timeout_ms. EVENT_CONFIG updates the generation and the config view
  * (GET_CONFIG when it carries no data); DEVICE_NEEDS_RESET restarts the
  * current block after status 0; EVENT_DEVICE REMOVED for our device stops
- * all work (result: failed, "device removed").
+ * all work (result: failed, "device removed"). The harness test hook's
+ * ADD_BUFFER (vmsg/hook.h) puts one more buffer on a queue in use and sends
+ * EVENT_AVAIL for it, outside the script.
  *
  * Scripts (vmsg_refdrv_opts.script, see vmsg/ref.h) add choices v1 allows:
  * read-backs and status diagnosis (verify), queues added after DRIVER_OK
@@ -23,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <vmsg/hook.h>
 
 #include "ref_internal.h"
 
@@ -78,6 +82,7 @@ struct vmsg_refdrv {
     uint8_t config[VMSG_PERS_MAX_CONFIG];
     uint32_t qmax[NQ_MAX];
     uint16_t avail_idx[NQ_MAX];
+    uint32_t qlive; /* bit q: queue q configured (SET_VQUEUE answered), not reset since */
     unsigned nq;
     uint32_t status;
     bool rejected, needs_reset, refresh, refresh_after_io, removed;
@@ -529,6 +534,8 @@ static void run_step(struct vmsg_refdrv *d, vmsg_emit_fn emit, void *ctx)
         d->sub2 = saved - 1;
         queue_step(d, emit, ctx);
         d->sub2 = saved;
+        if (saved == 2 && F(d, DRV_IO_BEFORE_VQUEUE_REPLY))
+            event_avail(d, 0, false, emit, ctx); /* the SET_VQUEUE just sent is not answered yet */
         break;
     }
     case ST_END:
@@ -548,6 +555,7 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
     if (d->sub2 == 99 && m->def->mname == VMSG_M_SET_DEVICE_STATUS) {
         d->sub2 = 0; /* recovery reset done; the block restarts */
         d->status = 0;
+        d->qlive = 0;
         return;
     }
     if (d->want_arg == ARG_DIAG && m->def->mname == VMSG_M_GET_DEVICE_STATUS) {
@@ -601,6 +609,8 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
     case ST_ACK:
     case ST_DRIVER:
         d->status = (uint32_t)vmsg_get(m, VMSG_FLD_STATUS);
+        if (d->steps[d->pc] == ST_RESET)
+            d->qlive = 0;
         next_step(d);
         break;
     case ST_GET_FEAT:
@@ -638,6 +648,7 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
         bool reprogram = d->steps[d->pc] == ST_REPROGRAM;
         if (m->def->mname == VMSG_M_RESET_VQUEUE) {
             d->sub2 = 1;
+            d->qlive &= ~1u; /* queue 0 is the one reprogrammed */
         } else if (m->def->mname == VMSG_M_GET_VQUEUE && d->want_arg == ARG_REFRESH) {
             d->sub++; /* the probe past max_virtqueues (fault) */
         } else if (m->def->mname == VMSG_M_GET_VQUEUE && (reprogram ? d->sub2 == 3 : d->sub2 == 2)) {
@@ -665,6 +676,8 @@ static void on_response(struct vmsg_refdrv *d, const struct vmsg_msg *m)
             uint32_t q = (uint32_t)d->want_arg;
             if (!reprogram && q + 1 > d->nready)
                 d->nready = q + 1;
+            if (q < NQ_MAX)
+                d->qlive |= 1u << q;
             if (reprogram)
                 d->sub2 = 3;
             else if (SCRIPT(d, VERIFY) || d->steps[d->pc] == ST_LATE_QUEUES)
@@ -759,12 +772,37 @@ static void on_event(struct vmsg_refdrv *d, const struct vmsg_msg *m)
     }
 }
 
+/* The harness test hook (vmsg/hook.h), action ADD_BUFFER: one more buffer on
+ * a queue in use, announced like the script's own. Other actions: result 1. */
+static void answer_hook(struct vmsg_refdrv *d, const struct vmsg_msg *m, const struct vmsg_hook *h,
+                        vmsg_emit_fn emit, void *ctx)
+{
+    uint32_t q = h->arg0, result = VMSG_HOOK_DONE;
+    bool live = (d->status & VMSG_STATUS_DRIVER_OK) && q < d->nq && q < NQ_MAX && (d->qlive >> q) & 1;
+    if (h->action != VMSG_HOOK_ADD_BUFFER)
+        result = VMSG_HOOK_UNSUPPORTED;
+    else if (!live || d->needs_reset || d->removed || d->result != 0)
+        result = VMSG_HOOK_NOT_NOW;
+    struct vmsg_hook r = {h->action, 0, 0, result};
+    uint8_t out[64];
+    size_t n = vmsg_hook_encode(d->o.profile, true, d->o.dev_num, m->token, &r, out, sizeof out);
+    if (n)
+        emit(ctx, out, n);
+    if (result == VMSG_HOOK_DONE)
+        event_avail(d, q, false, emit, ctx);
+}
+
 static void drv_receive(void *self, const uint8_t *f, size_t len, vmsg_emit_fn emit, void *ctx)
 {
     struct vmsg_refdrv *d = self;
     struct vmsg_msg m;
-    (void)emit, (void)ctx;
     enum vmsg_outcome oc = vmsg_decode(d->o.profile, 0, f, len, &m, NULL);
+    struct vmsg_hook hook;
+    if (oc != VMSG_TRUNCATED && oc != VMSG_MALFORMED && m.kind == VMSG_KIND_REQUEST && m.dev_num == d->o.dev_num &&
+        vmsg_hook_parse(&m, &hook)) {
+        answer_hook(d, &m, &hook, emit, ctx);
+        return;
+    }
     if (oc == VMSG_TRUNCATED || oc == VMSG_MALFORMED || !m.def || m.impl_defined)
         return; /* never act on what we do not understand */
     if (m.kind == VMSG_KIND_EVENT)

@@ -48,3 +48,9 @@ bool vmsg_hook_parse(const struct vmsg_msg *m, struct vmsg_hook *h)
     }
     return !c.bad && vmsg_cur_left(&c) == 0;
 }
+
+const char *vmsg_hook_action_name(uint32_t action)
+{
+    static const char *const names[] = {NULL, "config-change", "needs-reset", "use-buffer", "add-buffer"};
+    return action < sizeof names / sizeof names[0] ? names[action] : NULL;
+}

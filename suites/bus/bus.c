@@ -160,6 +160,21 @@ static void check_frame(struct vmsg_case *c, unsigned side, struct bus_frame *f)
                            "%s: type 0x%02x", where, f->m.type);
         }
     }
+    if (f->m.cls == VMSG_CLASS_BUS && f->m.def) {
+        /* a bus message v1 defines, as the bus delivered it: in its standard layout */
+        char problem[200] = "";
+        if (f->d.outcome == VMSG_MALFORMED)
+            snprintf(problem, sizeof problem, "%s", f->d.problem);
+        for (unsigned i = 0; !problem[0] && i < f->d.nissues; i++)
+            if (!strcmp(f->d.issues[i].clause, "bus.bus-messages.1"))
+                snprintf(problem, sizeof problem, "%s: %s", f->d.issues[i].field ? f->d.issues[i].field : "layout",
+                         f->d.issues[i].text);
+        if (problem[0]) {
+            vmsg_case_mark_frame(c);
+            vmsg_case_warn(c, "bus.bus-messages.1", "bus messages in their standard layout", "%s: %s %s: %s", where,
+                           f->m.def->name, vmsg_kind_name(f->m.kind), problem);
+        }
+    }
 }
 
 static void answer_device_side(struct vmsg_case *c, const struct bus_frame *f)

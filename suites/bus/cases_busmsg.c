@@ -289,3 +289,37 @@ void bcase_msg_size(struct vmsg_case *c)
         vmsg_case_warn(c, "bus.msg-size.2", "a maximum of at most 256 payload bytes plus the header",
                        "maximum %u bytes (%s), recommended at most %u", max, source, p->rec_bus_max);
 }
+
+/* The whole requested window unless something constrains the responder.
+ * Which limits a bus has of its own is not visible, but a bus that returned
+ * W slots at offset 0 has none keeping it below W there: asked for fewer
+ * slots at the same offset, it returns them all. Requests shrink from 64
+ * slots (a response of 14 bytes of payload, within any maximum v1 allows). */
+void bcase_get_devices_full_count(struct vmsg_case *c)
+{
+    bus_need_two_sides(c);
+    static const uint32_t ladder[] = {64, 32, 16, 8};
+    struct bus_frame f;
+    struct window w;
+    uint32_t shown = 0; /* the largest window returned so far */
+    for (unsigned i = 0; i < sizeof ladder / sizeof ladder[0]; i++) {
+        uint32_t want = ladder[i];
+        bool answered = get_devices(c, 0, want, &f, &w);
+        if (i == 0)
+            need_get_devices(c, answered);
+        if (!answered) {
+            vmsg_case_fail(c, "bus.get-devices.1", "an answer to every well-formed GET_DEVICES",
+                           "GET_DEVICES offset 0 count %u unanswered (a larger one was answered)", want);
+            return;
+        }
+        judge_window(c, 0, want, &w);
+        uint32_t owed = want < shown ? want : shown;
+        if (w.cnt < owed) {
+            vmsg_case_mark_frame(c);
+            vmsg_case_warn(c, "prose.get-devices.1", "the requested count unless constrained",
+                           "count %u for a request of %u at offset 0, where the bus had returned %u slots", w.cnt,
+                           want, shown);
+        }
+        shown = w.cnt > shown ? w.cnt : shown;
+    }
+}

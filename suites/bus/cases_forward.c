@@ -148,6 +148,10 @@ void bcase_token_transparent(struct vmsg_case *c)
     if (!expect_forwarded(c, VMSG_SIDE_DEVICE, &f, &a, "bus.forwarding.1") ||
         !expect_forwarded(c, VMSG_SIDE_DEVICE, &fb, &b, "bus.forwarding.1"))
         return;
+    if (f.m.token != 0x1111 || fb.m.token != 0x2222)
+        vmsg_case_info(c, "prose.token-overwrite.1",
+                       "the bus overwrote the tokens towards the device (0x1111, 0x2222 arrived as 0x%04x, 0x%04x)",
+                       f.m.token, fb.m.token);
     bus_answer(c, &f);
     bus_answer(c, &fb);
     for (unsigned i = 0; i < 2; i++) {
@@ -481,4 +485,69 @@ void bcase_limits_both_ways(struct vmsg_case *c)
     bus_send(c, VMSG_SIDE_DEVICE, &m);
     bus_silence(c, VMSG_SIDE_DRIVER, "bus.advertise.2", "a message above the maximum is not delivered (device to driver)");
     free(data);
+}
+
+/* Messages of a later revision (ids revision 1 leaves free in the standard
+ * ranges, both classes, both directions): a revision-1 bus cannot carry
+ * them, so it drops them or reports a transport error to their sender; it
+ * never hands them to the other side. (Whether a report is extra traffic
+ * bus.errors.2 forbids is judged by bus.errors.discard.) */
+void bcase_later_revision(struct vmsg_case *c)
+{
+    bus_need_two_sides(c);
+    const struct vmsg_profile_def *p = vmsg_profile(vmsg_case_link(c)->profile);
+    if (!p->size_field || !p->event_bit) {
+        vmsg_case_na(c, "profile %s has no msg_size or no id ranges to probe", p->name);
+        vmsg_case_abort(c);
+    }
+    static const struct {
+        uint8_t type, id;
+    } from_driver[] = {
+        {0x00, 0x0d}, /* transport request after GET_SHM */
+        {0x00, 0x3f}, /* the last transport request id */
+        {0x00, 0x43}, /* transport event after EVENT_USED */
+        {0x02, 0x04}, /* bus request after PING */
+        {0x02, 0x3f}, /* the last bus request id */
+    }, from_device[] = {
+        {0x00, 0x43}, /* transport event after EVENT_USED */
+        {0x00, 0x7f}, /* the last transport event id */
+        {0x02, 0x41}, /* bus event after EVENT_DEVICE */
+        {0x01, 0x0d}, /* a response to a transport request revision 1 does not have */
+    };
+    uint16_t dev = vmsg_case_link(c)->dev_num;
+    size_t h = p->header;
+    uint8_t buf[64];
+    struct bus_frame *f = malloc(sizeof *f); /* 64 KiB: off the stack */
+    if (!f) {
+        vmsg_case_error(c, "harness: out of memory");
+        vmsg_case_abort(c);
+    }
+    for (unsigned side = 0; side < 2; side++) {
+        unsigned from = side ? VMSG_SIDE_DEVICE : VMSG_SIDE_DRIVER, to = side ? VMSG_SIDE_DRIVER : VMSG_SIDE_DEVICE;
+        unsigned n = side ? sizeof from_device / sizeof from_device[0] : sizeof from_driver / sizeof from_driver[0];
+        for (unsigned i = 0; i < n; i++) {
+            uint8_t type = side ? from_device[i].type : from_driver[i].type;
+            uint8_t id = side ? from_device[i].id : from_driver[i].id;
+            raw_frame(c, buf, h + 8, type, id, type & 0x02 ? 0 : dev, (uint16_t)(h + 8));
+            vmsg_case_send_side(c, from, buf, h + 8);
+        }
+        /* drain both sides; the first frame of each is judged */
+        bool forwarded = false, reported = false;
+        while (bus_recv(c, to, f, false)) {
+            if (forwarded)
+                continue;
+            forwarded = true;
+            vmsg_case_mark_frame(c);
+            vmsg_case_fail(c, "bus.versioning.2", "messages of a later revision dropped or reported, never forwarded",
+                           "%s side: got msg_id 0x%02x (type 0x%02x) sent by the %s side", side ? "driver" : "device",
+                           f->m.msg_id, f->m.type, side ? "device" : "driver");
+        }
+        while (bus_recv(c, from, f, false)) {
+            if (!reported)
+                vmsg_case_info(c, "bus.versioning.2", "the bus reported a later revision's message to the %s side",
+                               side ? "device" : "driver");
+            reported = true;
+        }
+    }
+    free(f);
 }

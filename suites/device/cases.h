@@ -25,6 +25,7 @@ void dcase_events_before_driver_ok(struct vmsg_case *c);
 void dcase_limits_response_size(struct vmsg_case *c);
 void dcase_vqueue_reset_unnegotiated(struct vmsg_case *c);
 void dcase_io_after_driver_ok(struct vmsg_case *c);
+void dcase_io_used_notification(struct vmsg_case *c);
 void dcase_vqueue_after_driver_ok(struct vmsg_case *c);
 void dcase_status_driver_ok(struct vmsg_case *c);
 void dcase_config_change_event(struct vmsg_case *c);

@@ -12,24 +12,19 @@
 /* Ask for ACTION; true when the device acknowledged it (result 0). */
 static bool hook(struct vmsg_case *c, uint32_t action, uint32_t a0, uint32_t a1)
 {
-    const struct vmsg_link *l = vmsg_case_link(c);
-    struct vmsg_hook h = {action, a0, a1, 0};
-    uint8_t f[64];
-    size_t n = vmsg_hook_encode(l->profile, false, l->dev_num, (uint16_t)(0x4000 | (vmsg_case_rand(c) & 0xfff)), &h,
-                                f, sizeof f);
-    if (!n) {
-        vmsg_case_na(c, "profile %s has no implementation-defined range for the test hook",
-                     vmsg_profile(l->profile)->name);
+    if (!dev_hook_send(c, action, a0, a1))
         return false;
-    }
-    vmsg_case_send(c, f, n);
     uint8_t buf[512];
     size_t len = 0;
     struct vmsg_msg m;
-    struct vmsg_hook r;
+    uint32_t result = 0;
     while (vmsg_case_recv(c, buf, sizeof buf, &len, vmsg_case_reply_timeout(c), &m, NULL) == VMSG_IO_OK)
-        if (m.kind == VMSG_KIND_RESPONSE && vmsg_hook_parse(&m, &r))
-            return r.action == action && r.result == 0;
+        if (dev_hook_response(&m, action, &result)) {
+            if (result != VMSG_HOOK_DONE)
+                vmsg_case_na(c, "the device declined test hook action %s (result %u)", vmsg_hook_action_name(action),
+                             result);
+            return result == VMSG_HOOK_DONE;
+        }
     vmsg_case_na(c, "the device does not implement the harness test hook (msg_id 0x%02x)", VMSG_HOOK_MSG_ID);
     return false;
 }

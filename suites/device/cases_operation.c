@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <vmsg/cursor.h>
+#include <vmsg/hook.h>
 
 #include "cases.h"
 #include "dev.h"
@@ -180,4 +181,66 @@ void dcase_status_driver_ok(struct vmsg_case *c)
         vmsg_case_fail(c, "device.set-status.1", "the SET_DEVICE_STATUS reply equal to the status in force",
                        "reply 0x%llx, GET_DEVICE_STATUS 0x%llx", (unsigned long long)st, (unsigned long long)now);
     }
+}
+
+/* The device consumes a buffer (asked through the test hook: the harness
+ * has no ring memory to put one in) on a queue in use: it reports it with
+ * EVENT_USED for that queue. Nothing suppresses the notification: the
+ * harness never writes the rings. The hook's response and the event may
+ * come in either order. */
+void dcase_io_used_notification(struct vmsg_case *c)
+{
+    struct dev_info info;
+    uint32_t neg[DEV_MAX_BLOCKS];
+    dev_to_features_ok(c, &info, neg);
+    if (!info.max_virtqueues || !setup_queue(c, 0, NULL)) {
+        vmsg_case_na(c, "queue 0 does not exist");
+        return;
+    }
+    /* the last queue, when there are several: its index tells queues apart */
+    uint32_t q = info.max_virtqueues > 1 && setup_queue(c, info.max_virtqueues - 1, NULL) ? info.max_virtqueues - 1 : 0;
+    int64_t st = driver_ok(c);
+    if (st < 0 || !(st & VMSG_STATUS_DRIVER_OK)) {
+        vmsg_case_na(c, "DRIVER_OK not accepted (status 0x%llx)", (unsigned long long)st);
+        return;
+    }
+    if (!dev_hook_send(c, VMSG_HOOK_USE_BUFFER, q, 0))
+        return;
+    unsigned wait = vmsg_case_reply_timeout(c);
+    bool answered = false, used = false;
+    uint32_t result = 0;
+    long other = -1; /* an EVENT_USED for another queue */
+    /* until both came, or the device has been quiet for a reply timeout */
+    while (!(answered && used)) {
+        uint8_t buf[512];
+        size_t len = 0;
+        struct vmsg_msg m;
+        struct vmsg_diag d;
+        if (vmsg_case_recv(c, buf, sizeof buf, &len, wait, &m, &d) != VMSG_IO_OK)
+            break;
+        if (d.outcome == VMSG_TRUNCATED || d.outcome == VMSG_MALFORMED)
+            continue; /* judged by the runner */
+        if (dev_hook_response(&m, VMSG_HOOK_USE_BUFFER, &result)) {
+            answered = true;
+        } else if (m.def && m.def->mname == VMSG_M_EVENT_USED && vmsg_get(&m, VMSG_FLD_INDEX) == q) {
+            used = true;
+        } else if (m.def && m.def->mname == VMSG_M_EVENT_USED) {
+            vmsg_case_mark_frame(c);
+            other = (long)vmsg_get(&m, VMSG_FLD_INDEX);
+        }
+    }
+    if (!answered) {
+        vmsg_case_na(c, "the device does not implement the harness test hook (msg_id 0x%02x)", VMSG_HOOK_MSG_ID);
+        return;
+    }
+    if (result != VMSG_HOOK_DONE) {
+        vmsg_case_na(c, "the device declined test hook action use-buffer on queue %u (result %u)", q, result);
+        return;
+    }
+    if (!used && other >= 0)
+        vmsg_case_warn(c, "device.event-used.1", "EVENT_USED for the queue whose buffer was consumed",
+                       "EVENT_USED names queue %ld, the buffer was on queue %u", other, q);
+    else if (!used)
+        vmsg_case_warn(c, "device.event-used.1", "EVENT_USED after a buffer was consumed",
+                       "nothing for queue %u within %u ms of the test hook's answer", q, wait);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <vmsg/cursor.h>
+#include <vmsg/hook.h>
 
 #include "dev.h"
 
@@ -180,4 +181,28 @@ uint32_t dev_config_chunk(struct vmsg_case *c)
     uint32_t max = l->max_msg_size ? l->max_msg_size : p->rec_bus_max;
     uint32_t fixed = p->header + 12; /* GET_CONFIG response: generation, offset, length */
     return max > fixed ? max - fixed : 0;
+}
+
+bool dev_hook_send(struct vmsg_case *c, uint32_t action, uint32_t a0, uint32_t a1)
+{
+    const struct vmsg_link *l = vmsg_case_link(c);
+    struct vmsg_hook h = {action, a0, a1, 0};
+    uint8_t f[64];
+    size_t n = vmsg_hook_encode(l->profile, false, l->dev_num, (uint16_t)(0x4000 | (vmsg_case_rand(c) & 0xfff)), &h,
+                                f, sizeof f);
+    if (!n) {
+        vmsg_case_na(c, "profile %s has no implementation-defined range for the test hook",
+                     vmsg_profile(l->profile)->name);
+        return false;
+    }
+    return vmsg_case_send(c, f, n);
+}
+
+bool dev_hook_response(const struct vmsg_msg *m, uint32_t action, uint32_t *result)
+{
+    struct vmsg_hook r;
+    if (m->kind != VMSG_KIND_RESPONSE || !vmsg_hook_parse(m, &r) || r.action != action)
+        return false;
+    *result = r.result;
+    return true;
 }

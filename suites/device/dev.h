@@ -58,4 +58,10 @@ bool dev_set_vqueue(struct vmsg_case *c, uint32_t index, uint32_t size, uint64_t
 /* Largest config data a single GET_CONFIG response can carry on this link. */
 uint32_t dev_config_chunk(struct vmsg_case *c);
 
+/* The harness test hook (vmsg/hook.h). dev_hook_send sends ACTION with its
+ * arguments (false, with NA, when the profile has no room for it);
+ * dev_hook_response tells whether m answers ACTION and gives its result. */
+bool dev_hook_send(struct vmsg_case *c, uint32_t action, uint32_t a0, uint32_t a1);
+bool dev_hook_response(const struct vmsg_msg *m, uint32_t action, uint32_t *result);
+
 #endif

@@ -51,6 +51,8 @@ static const struct vmsg_case_def cases[] = {
      {"device.versioning.2", "device.reset-vqueue.1"}, "vqueue", dcase_vqueue_reset_unnegotiated, 0},
     {"device.io.after-driver-ok", "after DRIVER_OK, used buffers are reported on the right queue", D,
      {"device.finalize.2", "device.notify.3", "device.event-used.1", "device.errors.1"}, "io", dcase_io_after_driver_ok, 0},
+    {"device.io.used-notification", "a buffer consumed on a queue in use is reported by EVENT_USED for that queue", D,
+     {"device.event-used.1", "device.notify.3"}, "io hook", dcase_io_used_notification, 0},
     {"device.vqueue.after-driver-ok", "SET_VQUEUE after DRIVER_OK is honoured", D, {"device.vq-change.1"}, "vqueue",
      dcase_vqueue_after_driver_ok, 0},
     {"device.status.driver-ok", "the status reply at DRIVER_OK matches the status in force", D,

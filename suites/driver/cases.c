@@ -1,6 +1,8 @@
 /* Case bodies of the driver suite: one scenario each (the table is in
  * suite.c). Every run judges every frame against all driver clauses
  * (drv_judge.c); a case adds the verdicts only its scenario can give. */
+#include <vmsg/hook.h>
+
 #include "cases.h"
 #include "drv.h"
 
@@ -176,4 +178,36 @@ void drvcase_removed(struct vmsg_case *c)
     struct drv_obs o;
     run(c, &s, &o);
     expect_trigger(c, &o, "the bus reports the device removed during I/O");
+}
+
+void drvcase_vqueue_confirmed(struct vmsg_case *c)
+{
+    static const struct drv_scenario s = {.hold_set_vqueue = true};
+    struct drv_obs o;
+    run(c, &s, &o);
+    if (!o.set_vqueues)
+        vmsg_case_na(c, "the driver set up no queue");
+    else if (!o.avail_after_ok)
+        vmsg_case_na(c, "the driver used no queue (no EVENT_AVAIL after DRIVER_OK)");
+}
+
+/* Asked through the test hook to queue a buffer on a queue in use, the
+ * driver announces it with EVENT_AVAIL for that queue. Eight queues, the
+ * highest asked for: a short I/O script of the driver's own may never touch
+ * it. */
+void drvcase_notify_added_buffer(struct vmsg_case *c)
+{
+    static const struct drv_scenario s = {.personality = drv_pers_many_queues, .add_buffer = true};
+    struct drv_obs o;
+    run(c, &s, &o);
+    if (!o.triggered)
+        vmsg_case_na(c, "the driver never had a queue in use after DRIVER_OK");
+    else if (!o.hook_answered)
+        vmsg_case_na(c, "the driver does not implement the harness test hook (msg_id 0x%02x)", VMSG_HOOK_MSG_ID);
+    else if (o.hook_result != VMSG_HOOK_DONE)
+        vmsg_case_na(c, "the driver declined test hook action add-buffer on queue %u (result %u)", o.hook_queue,
+                     o.hook_result);
+    else if (!o.avail_hooked)
+        vmsg_case_fail(c, "driver.notify.1", "EVENT_AVAIL for the queue the new buffer was placed on",
+                       "no EVENT_AVAIL on queue %u after the driver accepted to add a buffer there", o.hook_queue);
 }

@@ -23,5 +23,7 @@ void drvcase_notify_data(struct vmsg_case *c);
 void drvcase_vqueue_reprogram(struct vmsg_case *c);
 void drvcase_vqueue_no_ring_reset(struct vmsg_case *c);
 void drvcase_removed(struct vmsg_case *c);
+void drvcase_vqueue_confirmed(struct vmsg_case *c);
+void drvcase_notify_added_buffer(struct vmsg_case *c);
 
 #endif

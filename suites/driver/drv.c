@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <vmsg/hook.h>
+
 #include "drv_internal.h"
 
 #define DRV_MAX_FRAMES 2000 /* bound on one run: a driver script is far shorter */
@@ -17,6 +19,31 @@ static void collect(void *ctx, const uint8_t *frame, size_t len)
     }
     memcpy(st->out[st->nout].b, frame, len);
     st->out[st->nout++].len = len;
+}
+
+/* add_buffer: once the driver has been told DRIVER_OK and has a queue in use,
+ * ask it (test hook) for a buffer on the highest such queue. */
+static bool add_buffer_hook(struct drv_state *st)
+{
+    if (!st->s->add_buffer || st->obs->triggered || !(st->status & VMSG_STATUS_DRIVER_OK))
+        return true;
+    unsigned q = VMSG_PERS_MAX_QUEUES;
+    while (q > 0 && !st->q[q - 1].active)
+        q--;
+    if (q == 0)
+        return true; /* no queue in use yet */
+    struct vmsg_hook h = {VMSG_HOOK_ADD_BUFFER, q - 1, 0, 0};
+    uint8_t f[64];
+    size_t n = vmsg_hook_encode(st->profile, false, st->dev_num, (uint16_t)(0x4b00 | (vmsg_case_rand(st->c) & 0xff)),
+                                &h, f, sizeof f);
+    if (!n) {
+        vmsg_case_na(st->c, "profile %s has no implementation-defined range for the test hook",
+                     vmsg_profile(st->profile)->name);
+        vmsg_case_abort(st->c);
+    }
+    st->obs->triggered = true;
+    st->obs->hook_queue = q - 1;
+    return vmsg_case_send(st->c, f, n);
 }
 
 /* Send what the device emitted; false when the driver has gone. */
@@ -43,7 +70,7 @@ static bool flush(struct drv_state *st)
         }
     }
     st->nout = 0;
-    return true;
+    return add_buffer_hook(st);
 }
 
 static bool send_removed(struct drv_state *st)
@@ -177,7 +204,19 @@ void drv_run(struct vmsg_case *c, const struct drv_scenario *s, struct drv_obs *
             continue;
         }
         obs->frames++;
+        struct vmsg_hook h;
+        if (d.outcome != VMSG_TRUNCATED && d.outcome != VMSG_MALFORMED && m.kind == VMSG_KIND_RESPONSE &&
+            vmsg_hook_parse(&m, &h)) {
+            if (obs->triggered && h.action == VMSG_HOOK_ADD_BUFFER && !obs->hook_answered) {
+                obs->hook_answered = true;
+                obs->hook_result = h.result;
+            }
+            continue; /* the harness's own exchange: nothing for the device */
+        }
         bool understood = d.outcome != VMSG_TRUNCATED && d.outcome != VMSG_MALFORMED && m.def;
+        if (understood && s->add_buffer && obs->triggered && m.def->mname == VMSG_M_EVENT_AVAIL &&
+            m.dev_num == st.dev_num && vmsg_get(&m, VMSG_FLD_INDEX) == obs->hook_queue)
+            obs->avail_hooked++;
         if (understood && m.cls == VMSG_CLASS_BUS) {
             answer_bus(&st, &m);
             continue;
@@ -188,8 +227,9 @@ void drv_run(struct vmsg_case *c, const struct drv_scenario *s, struct drv_obs *
             continue; /* the device is gone: nothing answers */
         if (understood)
             trigger(&st, &m, collect);
-        bool hold_this = s->hold_driver_ok && understood && st.driver_ok_asked &&
-                         m.def->mname == VMSG_M_SET_DEVICE_STATUS;
+        bool hold_this = understood &&
+                         ((s->hold_driver_ok && st.driver_ok_asked && m.def->mname == VMSG_M_SET_DEVICE_STATUS) ||
+                          (s->hold_set_vqueue && m.def->mname == VMSG_M_SET_VQUEUE));
         ep.ops->receive(ep.self, buf, len, collect, &st);
         if (understood && s->trigger == DRV_TRIG_REMOVE && !obs->triggered && m.def->mname == VMSG_M_EVENT_AVAIL &&
             (st.status & VMSG_STATUS_DRIVER_OK) && obs->avail_after_ok >= (s->at_avail ? s->at_avail : 1)) {

@@ -7,8 +7,9 @@
  * personality) and sends back what that device answers, until the driver
  * finishes (closes), goes quiet, or exceeds the frame bound. A scenario adds
  * device-side events at chosen points (config change, DEVICE_NEEDS_RESET,
- * removal by the bus, a config change racing a SET_CONFIG) and may hold the
- * DRIVER_OK reply back or answer with foreign tokens. */
+ * removal by the bus, a config change racing a SET_CONFIG), may hold the
+ * DRIVER_OK or SET_VQUEUE replies back, answer with foreign tokens, or ask
+ * the driver through the test hook (vmsg/hook.h) to queue a buffer. */
 #ifndef VMSG_SUITE_DRV_H
 #define VMSG_SUITE_DRV_H
 
@@ -32,6 +33,9 @@ struct drv_scenario {
     enum drv_trigger trigger;
     unsigned at_avail;    /* CONFIG_CHANGE, NEEDS_RESET, REMOVE: at the Nth EVENT_AVAIL after DRIVER_OK */
     bool hold_driver_ok;  /* keep the DRIVER_OK reply back for a while: I/O meanwhile is too early */
+    bool hold_set_vqueue; /* keep every SET_VQUEUE reply back for a while: using that queue meanwhile is too early */
+    bool add_buffer;      /* once DRIVER_OK is reported with a queue in use, ask the driver (test hook,
+                             vmsg/hook.h) to put a buffer on the highest such queue */
     bool foreign_tokens;  /* responses carry tokens unrelated to the requests */
 };
 
@@ -43,6 +47,10 @@ struct drv_obs {
     bool driver_claimed;       /* the driver wrote DRIVER */
     bool failed_written;       /* the driver wrote FAILED */
     bool triggered;            /* the scenario's event happened */
+    unsigned hook_queue;       /* add_buffer: the queue the hook named */
+    bool hook_answered;        /* add_buffer: the driver answered the hook... */
+    uint32_t hook_result;      /* ... with this result */
+    unsigned avail_hooked;     /* add_buffer: EVENT_AVAIL on hook_queue after the hook went out */
     unsigned avail_after_ok;   /* EVENT_AVAIL after the device reported DRIVER_OK */
     unsigned resets;           /* status 0 writes */
     unsigned set_configs, get_configs, reset_vqueues, set_vqueues;

@@ -41,6 +41,8 @@ struct drv_state {
     uint32_t asked_status;       /* value of the SET_DEVICE_STATUS being answered */
     uint32_t asked_set_len;      /* length of the SET_CONFIG being answered */
     struct drv_queue q[VMSG_PERS_MAX_QUEUES];
+    uint8_t vq_unanswered[VMSG_PERS_MAX_QUEUES]; /* queues of the SET_VQUEUEs not answered yet, oldest first */
+    unsigned nvq_unanswered;
     uint32_t gen_cfg, gen_any;   /* newest generation from GET_CONFIG/EVENT_CONFIG, from anything */
     bool gen_seen;
     bool reread_due;             /* SET_CONFIG rejected, no GET_CONFIG since */

@@ -31,6 +31,7 @@ static void reset_view(struct drv_state *st)
     memset(st->q, 0, sizeof st->q);
     st->reset_due = false;
     st->reread_due = false;
+    st->nvq_unanswered = 0;
 }
 
 static void judge_status(struct drv_state *st, struct vmsg_case *c, uint32_t v)
@@ -128,6 +129,8 @@ static void judge_set_vqueue(struct drv_state *st, struct vmsg_case *c, const st
                                    : "SET_VQUEUE %u before the device confirmed FEATURES_OK",
                        q);
     }
+    if (st->nvq_unanswered < VMSG_PERS_MAX_QUEUES) /* 0xff: no such queue, still answered */
+        st->vq_unanswered[st->nvq_unanswered++] = (uint8_t)(q < VMSG_PERS_MAX_QUEUES ? q : 0xff);
     if (!queue_index_ok(st, c, "SET_VQUEUE", q))
         return;
     struct drv_queue *dq = &st->q[q];
@@ -209,6 +212,13 @@ static void judge_event_avail(struct drv_state *st, struct vmsg_case *c, const s
                        "EVENT_AVAIL on queue %u, which is not configured", q);
         return;
     }
+    for (unsigned i = 0; i < st->nvq_unanswered; i++)
+        if (st->vq_unanswered[i] == q) {
+            vmsg_case_mark_frame(c);
+            vmsg_case_fail(c, "driver.init-order.3", "a queue used only once its SET_VQUEUE is answered",
+                           "EVENT_AVAIL on queue %u while its SET_VQUEUE is still unanswered", q);
+            break;
+        }
     bool nd = st->fok && bit(st->written, VMSG_FEATURE_NOTIFICATION_DATA);
     if (!nd && next != 0) {
         vmsg_case_mark_frame(c);
@@ -339,6 +349,13 @@ void drv_note_device(struct drv_state *st, const struct vmsg_msg *m)
         break;
     }
     case VMSG_M_GET_DEVICE_STATUS: st->status = (uint32_t)vmsg_get(m, VMSG_FLD_STATUS); break;
+    case VMSG_M_SET_VQUEUE:
+        /* responses per device come in request order: this answers the oldest */
+        if (m->kind == VMSG_KIND_RESPONSE && st->nvq_unanswered) {
+            st->nvq_unanswered--;
+            memmove(st->vq_unanswered, st->vq_unanswered + 1, st->nvq_unanswered);
+        }
+        break;
     case VMSG_M_GET_CONFIG:
         st->gen_cfg = st->gen_any = (uint32_t)vmsg_get(m, VMSG_FLD_GENERATION);
         st->gen_seen = true;

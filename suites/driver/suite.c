@@ -55,6 +55,9 @@ static const struct vmsg_case_def cases[] = {
     {"driver.notify.plain", "EVENT_AVAIL names a configured queue, next_offset 0 without NOTIFICATION_DATA", R,
      {"driver.event-avail.1", "driver.notify.3", "driver.notify.2", "driver.finalize.3"}, "io",
      drvcase_notify_plain, 0},
+    {"driver.notify.added-buffer", "a buffer queued on request (test hook) is announced by EVENT_AVAIL for its queue", R,
+     {"driver.notify.1", "driver.notify.2", "driver.event-avail.1", "driver.notify.3"}, "io hook",
+     drvcase_notify_added_buffer, 0},
     {"driver.notify.notification-data", "with NOTIFICATION_DATA, EVENT_AVAIL locates the new ring head", R,
      {"driver.notify.3", "driver.event-avail.1", "driver.notify.2"}, "io", drvcase_notify_data, 0},
     {"driver.vqueue.reprogram", "with RING_RESET, an active queue is reset before it is reprogrammed", R,
@@ -64,6 +67,8 @@ static const struct vmsg_case_def cases[] = {
     {"driver.vqueue.no-ring-reset", "without RING_RESET: no RESET_VQUEUE, no reprogramming of active queues", R,
      {"driver.reset-vqueue.1", "driver.vq-setup.1", "driver.vq-setup.3", "driver.vq-change.2"}, "vqueue",
      drvcase_vqueue_no_ring_reset, 0},
+    {"driver.vqueue.confirmed-before-use", "a queue is used only once its SET_VQUEUE is answered (replies held back)", R,
+     {"driver.init-order.3", "driver.finalize.3"}, "vqueue io", drvcase_vqueue_confirmed, 0},
     {"driver.removed.no-new-work", "after EVENT_DEVICE REMOVED no new EVENT_AVAIL", R, {"driver.device-removed.1"},
      "hotplug", drvcase_removed, 0},
 };

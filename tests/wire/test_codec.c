@@ -14,6 +14,7 @@
 
 #include <vmsg/cursor.h>
 #include <vmsg/hexparse.h>
+#include <vmsg/hook.h>
 #include <vmsg/wire.h>
 
 /* Decode hex text (must parse) in PROFILE. */
@@ -650,6 +651,49 @@ static void diag_lines(void **state)
     free(s);
 }
 
+/* The harness test hook (vmsg/hook.h): every action round-trips as request
+ * and response, with the layout the header documents; other messages and
+ * v0 are refused. */
+static void hook_round_trip(void **state)
+{
+    (void)state;
+    uint8_t b[64];
+    struct vmsg_msg m;
+    for (uint32_t a = VMSG_HOOK_CONFIG_CHANGE; a <= VMSG_HOOK_ADD_BUFFER; a++) {
+        struct vmsg_hook h = {a, 7, 9, 0}, got;
+        size_t n = vmsg_hook_encode(VMSG_PROFILE_V1, false, 3, 0x4b01, &h, b, sizeof b);
+        assert_int_equal(n, 8 + 16);
+        assert_int_equal(b[1], VMSG_HOOK_MSG_ID);
+        assert_int_equal(vmsg_decode(VMSG_PROFILE_V1, 0, b, n, &m, NULL), VMSG_OK);
+        assert_int_equal(m.kind, VMSG_KIND_REQUEST);
+        assert_true(vmsg_hook_parse(&m, &got));
+        assert_int_equal(got.action, a);
+        assert_int_equal(got.arg0, 7);
+        assert_int_equal(got.arg1, 9);
+        assert_non_null(vmsg_hook_action_name(a));
+        h.result = VMSG_HOOK_NOT_NOW;
+        n = vmsg_hook_encode(VMSG_PROFILE_V1, true, 3, 0x4b01, &h, b, sizeof b);
+        assert_int_equal(n, 8 + 12);
+        assert_int_equal(vmsg_decode(VMSG_PROFILE_V1, 0, b, n, &m, NULL), VMSG_OK);
+        assert_int_equal(m.kind, VMSG_KIND_RESPONSE);
+        assert_int_equal(m.token, 0x4b01);
+        assert_true(vmsg_hook_parse(&m, &got));
+        assert_int_equal(got.action, a);
+        assert_int_equal(got.result, VMSG_HOOK_NOT_NOW);
+    }
+    assert_string_equal(vmsg_hook_action_name(VMSG_HOOK_USE_BUFFER), "use-buffer");
+    assert_string_equal(vmsg_hook_action_name(VMSG_HOOK_ADD_BUFFER), "add-buffer");
+    assert_null(vmsg_hook_action_name(0));
+    assert_null(vmsg_hook_action_name(5));
+    struct vmsg_hook h = {VMSG_HOOK_USE_BUFFER, 1, 0, 0}, got;
+    assert_int_equal(vmsg_hook_encode(VMSG_PROFILE_V0, false, 1, 0, &h, b, sizeof b), 0);
+    assert_int_equal(vmsg_hook_encode(VMSG_PROFILE_V1, false, 1, 0, &h, b, 10), 0);
+    size_t n = vmsg_hook_encode(VMSG_PROFILE_V1, false, 1, 0, &h, b, sizeof b);
+    b[8] ^= 1; /* wrong magic: some other implementation-defined request */
+    assert_int_equal(vmsg_decode(VMSG_PROFILE_V1, 0, b, n, &m, NULL), VMSG_OK);
+    assert_false(vmsg_hook_parse(&m, &got));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +715,7 @@ int main(void)
         cmocka_unit_test(fields_long_bytes_cut),
         cmocka_unit_test(json_output),
         cmocka_unit_test(diag_lines),
+        cmocka_unit_test(hook_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,26 @@ static bool selected(const struct filter *f, const struct vmsg_clause_coverage *
     return true;
 }
 
+/* Per role (device, driver, bus): the clauses a case can judge (active or
+ * both) and how many of them some case cites, over the whole catalog. */
+struct case_cov {
+    size_t active[VMSG_ROLE_COUNT], cited[VMSG_ROLE_COUNT];
+};
+
+static void case_coverage(const struct vmsg_coverage *cov, struct case_cov *cc)
+{
+    memset(cc, 0, sizeof *cc);
+    for (size_t i = 0; i < cov->nclauses; i++) {
+        const struct vmsg_clause *c = cov->clauses[i].clause;
+        if (c->testability != VMSG_TEST_ACTIVE && c->testability != VMSG_TEST_BOTH)
+            continue;
+        cc->active[c->role]++;
+        cc->cited[c->role] += cov->clauses[i].per_kind[VMSG_CITE_CASE] > 0;
+    }
+}
+
+static const enum vmsg_role case_roles[] = {VMSG_ROLE_DEVICE, VMSG_ROLE_DRIVER, VMSG_ROLE_BUS};
+
 static void print_text(const struct vmsg_coverage *cov, const struct filter *f)
 {
     size_t shown = 0;
@@ -130,6 +150,14 @@ static void print_text(const struct vmsg_coverage *cov, const struct filter *f)
            "uncovered\n",
            shown, cov->nclauses, cov->ntestable - cov->nuncovered, cov->ntestable,
            cov->nuncovered);
+    struct case_cov byrole;
+    case_coverage(cov, &byrole);
+    printf("cases:");
+    for (unsigned i = 0; i < 3; i++) {
+        enum vmsg_role r = case_roles[i];
+        printf("%s %s %zu of %zu", i ? "," : "", vmsg_role_name(r), byrole.cited[r], byrole.active[r]);
+    }
+    printf(" actively testable clauses cited by a case\n");
     for (size_t k = 0; k < cov->nunknown; k++)
         printf("unknown clause: %s %s cites %s\n", cov->unknown[k]->kind, cov->unknown[k]->source,
                cov->unknown[k]->clause);
@@ -176,8 +204,16 @@ static void print_json(const struct vmsg_coverage *cov, const struct filter *f)
         printf("],\"uncovered\":%s}", cc->uncovered ? "true" : "false");
     }
     printf("\n],\"listed\":%zu,\"coverage\":{\"clauses\":%zu,\"testable\":%zu,\"cited\":%zu,"
-           "\"uncovered\":%zu},\"unknown_citations\":[",
+           "\"uncovered\":%zu},",
            shown, cov->nclauses, cov->ntestable, cov->ncovered, cov->nuncovered);
+    struct case_cov byrole;
+    case_coverage(cov, &byrole);
+    printf("\"cases_by_role\":{");
+    for (unsigned i = 0; i < 3; i++) {
+        enum vmsg_role r = case_roles[i];
+        printf("%s\"%s\":{\"active\":%zu,\"cited\":%zu}", i ? "," : "", vmsg_role_name(r), byrole.active[r], byrole.cited[r]);
+    }
+    printf("},\"unknown_citations\":[");
     for (size_t k = 0; k < cov->nunknown; k++) {
         printf("%s{\"kind\":", k ? "," : "");
         json_str(stdout, cov->unknown[k]->kind);

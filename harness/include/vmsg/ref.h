@@ -78,6 +78,7 @@
     X(DRV, DRV_IO_BEFORE_DRIVER_OK_REPLY, "drv-io-before-driver-ok-reply", "driver.finalize.2", "sends EVENT_AVAIL before the DRIVER_OK reply arrives") \
     X(DRV, DRV_AVAIL_UNCONFIGURED_QUEUE, "drv-avail-unconfigured-queue", "driver.finalize.3", "sends EVENT_AVAIL on a queue it never configured") \
     X(DRV, DRV_IO_BEFORE_DRIVER_OK, "drv-io-before-driver-ok", "driver.init-order.4", "sends EVENT_AVAIL right after configuring queues, before DRIVER_OK") \
+    X(DRV, DRV_IO_BEFORE_VQUEUE_REPLY, "drv-io-before-vqueue-reply", "driver.init-order.3", "notifies the reprogrammed queue 0 before its SET_VQUEUE is answered") \
     X(DRV, DRV_NO_EVENT_AVAIL, "drv-no-event-avail", "driver.notify.1", "queues buffers without EVENT_AVAIL") \
     X(DRV, DRV_NEXT_OFFSET_WITHOUT_NOTIFICATION_DATA, "drv-next-offset-without-notification-data", "driver.event-avail.1", "fills next_offset although NOTIFICATION_DATA is not negotiated") \
     X(DRV, DRV_NO_NEXT_OFFSET_WITH_NOTIFICATION_DATA, "drv-no-next-offset-with-notification-data", "driver.notify.3", "next_offset 0 although NOTIFICATION_DATA is negotiated") \
@@ -123,6 +124,9 @@
     X(BUS, BUS_DROP_EVENT_AVAIL, "bus-drop-event-avail", "bus.notify.2", "drops EVENT_AVAIL") \
     X(BUS, BUS_DROP_EVENT_CONFIG, "bus-drop-event-config", "bus.dev-notify.1", "drops EVENT_CONFIG") \
     X(BUS, BUS_MAX_TOO_SMALL, "bus-max-too-small", "bus.msg-size.1", "advertises a maximum message size of 40") \
+    X(BUS, BUS_FORWARD_LATER_REVISION, "bus-forward-later-revision", "bus.versioning.2", "forwards driver messages with ids revision 1 leaves free in the standard ranges") \
+    X(BUS, BUS_GET_DEVICES_SHORT_WINDOW, "bus-get-devices-short-window", "prose.get-devices.1", "GET_DEVICES answers half the requested window although the whole one fits") \
+    X(BUS, BUS_PING_LONG_RESPONSE, "bus-ping-long-response", "bus.bus-messages.1", "PING responses carry 4 bytes beyond the standard layout") \
     X(BUS, BUS_MAX_ABOVE_264, "bus-max-above-264", "bus.msg-size.2", "advertises a maximum message size of 1024")
 
 enum vmsg_fault_role { VMSG_FAULT_DEV, VMSG_FAULT_DRV, VMSG_FAULT_BUS };
