@@ -19,5 +19,7 @@ void bcase_get_devices_walk(struct vmsg_case *c);
 void bcase_ping(struct vmsg_case *c);
 void bcase_hotplug(struct vmsg_case *c);
 void bcase_msg_size(struct vmsg_case *c);
+/* The implementation conformance statement (ics.c), gathered before the cases. */
+void bcase_ics(struct vmsg_case *c);
 
 #endif
