@@ -82,7 +82,15 @@ static void set_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *cl
  *                        device may ignore, a reply too big for the bus) are
  *                        still open: that is not the IUT's doing.
  * The bus maximum is not given to the checker either: oversize frames are
- * judged by the runner before they are recorded. */
+ * judged by the runner before they are recorded.
+ * Two assumptions the suites already make, and so the checker too: a case's
+ * connection reaches an IUT in its initial state (a fresh connection, process
+ * or in-process instance; the device's history rules start judging at the
+ * first frame), and the checker pairs answers with requests by order, so a
+ * case that sends a request the IUT may leave unanswered (a reply too big for
+ * the bus, RESET_VQUEUE without RING_RESET, the test hook) sends no further
+ * request with the same id to the same device afterwards: the answer to that
+ * one would be paired with the unanswered one. */
 static bool check_binds_iut(const struct vmsg_case *c, const char *clause)
 {
     static const enum vmsg_role of_iut[] = {VMSG_ROLE_DEVICE, VMSG_ROLE_DRIVER, VMSG_ROLE_BUS};
