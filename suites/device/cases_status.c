@@ -180,6 +180,21 @@ void dcase_vqueue_reset(struct vmsg_case *c)
     }
 }
 
+/* "length 0x1000 address 0x40000000" of an ICS shm entry; false when it is
+ * not that. */
+static bool ics_region(const char *s, unsigned long long *len, unsigned long long *addr)
+{
+    char *end;
+    if (!s || strncmp(s, "length ", 7))
+        return false;
+    *len = strtoull(s + 7, &end, 16);
+    if (end == s + 7 || strncmp(end, " address ", 9))
+        return false;
+    s = end + 9;
+    *addr = strtoull(s, &end, 16);
+    return end != s && !*end;
+}
+
 /* A region that does not exist has length 0; existing ones read the same twice. */
 void dcase_shm(struct vmsg_case *c)
 {
@@ -226,8 +241,7 @@ void dcase_shm(struct vmsg_case *c)
         char key[32];
         unsigned long long ilen, iaddr;
         snprintf(key, sizeof key, "shm.%u", i);
-        const char *was = vmsg_case_ics(c, key);
-        if (was && sscanf(was, "length %llx address %llx", &ilen, &iaddr) == 2 && (ilen != len || iaddr != addr)) {
+        if (ics_region(vmsg_case_ics(c, key), &ilen, &iaddr) && (ilen != len || iaddr != addr)) {
             vmsg_case_mark_frame(c);
             vmsg_case_fail(c, "device.get-shm.1", "the region as the device described it before the cases (ICS)",
                            "region %u: length 0x%llx address 0x%llx, before: length 0x%llx address 0x%llx", i, len,

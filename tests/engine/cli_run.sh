@@ -46,6 +46,14 @@ grep -q '^bus.ics: .*EVENT_AVAIL out-of-band' "$tmp/out" || { echo "-v: no bus.i
 rc=$?
 { [ "$rc" = 3 ] && grep -q '^device.ics: ERROR (.*closed the connection.*(after GET_DEVICE_INFO' "$tmp/out" &&
     grep -q '^device.info.inactive: ERROR' "$tmp/out"; } || { echo "dying IUT during the ICS: exit $rc"; head -3 "$tmp/out"; fails=$((fails + 1)); }
+# the cases hold the device to its statement: a declared entry that differs
+# from what the device says fails the clause
+"$vmsg" run -s device -k device.shm.regions --ics 'shm.0=length 0x2000 address 0x40000000' >"$tmp/out" 2>&1
+grep -q '^device.shm.regions: FAIL: device.get-shm.1: expected the region as the device described it' "$tmp/out" ||
+    { echo "shm region differing from the ICS: no FAIL"; cat "$tmp/out"; fails=$((fails + 1)); }
+"$vmsg" run -s device -k device.info.inactive --ics device.config_size=9 >"$tmp/out" 2>&1
+grep -q '^device.info.inactive: FAIL: device.get-device-info.1: .*config_size 9/8' "$tmp/out" ||
+    { echo "GET_DEVICE_INFO differing from the ICS: no FAIL"; cat "$tmp/out"; fails=$((fails + 1)); }
 # --no-check: the checker's evidence is gone, the verdicts of a clean run are the same
 "$vmsg" run --suite device --iut 'builtin:refdev?fault=dev-no-echo-block-index' --report "$tmp/c" -q >/dev/null 2>&1
 "$vmsg" run --suite device --iut 'builtin:refdev?fault=dev-no-echo-block-index' --report "$tmp/n" --no-check -q >/dev/null 2>&1
@@ -53,5 +61,5 @@ rc=$?
     { echo "--no-check: checker findings present or missing as they should not be"; fails=$((fails + 1)); }
 "$vmsg" run -q >"$tmp/out" 2>&1 || { echo "vmsg run (builtin references) failed:"; cat "$tmp/out"; fails=$((fails + 1)); }
 tail -n 1 "$tmp/out" | grep -Eq '^[0-9]+ passed, 0 failed' || { echo "no clean closing line: $(tail -n 1 "$tmp/out")"; fails=$((fails + 1)); }
-echo "$((23 - fails)) passed, $fails failed"
+echo "$((25 - fails)) passed, $fails failed"
 [ "$fails" = 0 ]

@@ -72,11 +72,12 @@ static void usage(FILE *out)
 /* KEY=VALUE of --ics: a "section.key" name and any value. */
 static bool declare(struct vmsg_ics *ics, const char *arg)
 {
-    const char *eq = strchr(arg, '=');
+    const char *eq = arg ? strchr(arg, '=') : NULL;
     char key[sizeof ics->e[0].key];
     size_t n = eq ? (size_t)(eq - arg) : 0;
     if (!eq || !n || n >= sizeof key || !memchr(arg, '.', n) || arg[0] == '.' || arg[n - 1] == '.') {
-        fprintf(stderr, "vmsg: run: --ics: '%s' is not SECTION.KEY=VALUE (e.g. bus.event_avail=out-of-band)\n", arg);
+        fprintf(stderr, "vmsg: run: --ics: '%s' is not SECTION.KEY=VALUE (e.g. bus.event_avail=out-of-band)\n",
+                arg ? arg : "");
         return false;
     }
     memcpy(key, arg, n);
@@ -253,11 +254,12 @@ int vmsg_cmd_run(int argc, char **argv)
         }
     }
     /* declared entries of the conformance statement, handed to every suite */
-    struct vmsg_ics *declared = calloc(2, sizeof *declared), *ics = declared + 1;
+    struct vmsg_ics *declared = calloc(2, sizeof *declared);
     if (!declared) {
         fprintf(stderr, "vmsg: run: out of memory\n");
         return 3;
     }
+    struct vmsg_ics *ics = &declared[1]; /* the statement of the suite being run */
     vmsg_ics_init(declared);
     if (bus_devices)
         vmsg_ics_set(declared, "bus.devices", bus_devices);
