@@ -61,8 +61,8 @@ void vmsg_case_set_ics(struct vmsg_case *c, const char *key, const char *fmt, ..
 
 unsigned vmsg_case_reply_timeout(const struct vmsg_case *c) { return c->reply_timeout_ms; }
 
-static void set_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
-                        const char *observed);
+static void state_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
+                          const char *observed, bool by_checker);
 
 /* --- the passive checker on the case's traffic ----------------------------
  * Every frame of the case, both ways and on both sides of a bus, is fed to
@@ -122,7 +122,7 @@ static void check_finding(void *user, const struct vmsg_finding *f)
     char expected[96], observed[320];
     snprintf(expected, sizeof expected, "traffic the passive checker accepts (%s)", f->rule);
     snprintf(observed, sizeof observed, "frame %llu: %s", (unsigned long long)f->frame, f->message);
-    set_verdict(c, v, f->clause, expected, observed);
+    state_verdict(c, v, f->clause, expected, observed, true);
 }
 
 void vmsg__case_check_start(struct vmsg_case *c)
@@ -190,16 +190,26 @@ void vmsg_case_mark_frame(struct vmsg_case *c)
     }
 }
 
-static void set_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
-                        const char *observed)
+/* The worst verdict wins; among equals the first statement stays, except
+ * that the case's own statement takes the place of the checker's (the case
+ * says best what it is about; the checker's finding stays in the evidence). */
+static void state_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
+                          const char *observed, bool by_checker)
 {
     struct vmsg_case_result *r = c->r;
-    if (v <= r->verdict)
-        return; /* the worst verdict wins; among equals, the first statement stays */
+    if (v < r->verdict || (v == r->verdict && (by_checker || !c->headline_by_checker)))
+        return;
     r->verdict = v;
+    c->headline_by_checker = by_checker;
     snprintf(r->clause, sizeof r->clause, "%s", clause ? clause : "");
     snprintf(r->expected, sizeof r->expected, "%s", expected ? expected : "");
     snprintf(r->observed, sizeof r->observed, "%s", observed ? observed : "");
+}
+
+static void set_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
+                        const char *observed)
+{
+    state_verdict(c, v, clause, expected, observed, false);
 }
 
 void vmsg_case_fail(struct vmsg_case *c, const char *clause, const char *expected, const char *fmt, ...)

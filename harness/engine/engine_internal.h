@@ -33,6 +33,7 @@ struct vmsg_case {
     struct vmsg_ics *ics;    /* gathering body (vmsg_run_ics): entries go here, NULL in a case */
     struct vmsg_check *chk;  /* the passive checker on the case's traffic, NULL when off */
     uint8_t feeding_dir;     /* direction of the frame being fed to the checker */
+    bool headline_by_checker; /* the verdict's statement is the checker's */
 };
 
 uint64_t vmsg__now_ms(void);

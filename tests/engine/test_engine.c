@@ -137,6 +137,14 @@ static void case_info_twice(struct vmsg_case *c)
     ask(c, VMSG_M_GET_DEVICE_INFO, 1, &resp, buf, sizeof buf);
 }
 
+/* The same, and then the case states its own failure: its statement is the
+ * verdict's, the checker's finding stays in the evidence. */
+static void case_info_twice_own(struct vmsg_case *c)
+{
+    case_info_twice(c);
+    vmsg_case_fail(c, "device.mandatory.1", "x", "y");
+}
+
 /* The harness misbehaves (config access before GET_DEVICE_INFO, a response
  * sent to the device): the checker's findings about those frames are not the
  * IUT's. The toy's duplicate answer on dev 7 breaks a bus clause, which does
@@ -205,6 +213,8 @@ static const struct vmsg_case_def cases[] = {
     {"toy.silence", "no traffic", VMSG_IUT_DEVICE, {"device.errors.1"}, "quick", case_silence, 0},
     {"toy.driver", "driver role", VMSG_IUT_DRIVER, {"driver.header.1"}, "", case_pass, 0},
     {"toy.info-twice", "checker judges", VMSG_IUT_DEVICE, {"device.mandatory.1"}, "checker", case_info_twice, 0},
+    {"toy.info-twice-own", "checker and case", VMSG_IUT_DEVICE, {"device.mandatory.1"}, "checker",
+     case_info_twice_own, 0},
     {"toy.odd-harness", "harness misbehaves", VMSG_IUT_DEVICE, {"device.mandatory.1"}, "checker", case_odd_harness, 0},
 };
 static const struct vmsg_case_def ics_defs[] = {
@@ -414,7 +424,12 @@ static void test_checker_in_cases(void **state)
     o.tag = "checker";
     struct vmsg_run_summary sum;
     vmsg_run_cases(cases, NCASES, &o, &sum);
-    assert_int_equal(sum.selected, 2);
+    assert_int_equal(sum.selected, 3);
+    const struct vmsg_case_result *own = result_of("toy.info-twice-own");
+    assert_int_equal(own->verdict, VMSG_FAIL);
+    assert_string_equal(own->clause, "device.mandatory.1");
+    assert_string_equal(own->observed, "y");
+    assert_int_equal(own->nfindings, 1);
     const struct vmsg_case_result *r = result_of("toy.info-twice");
     assert_int_equal(r->verdict, VMSG_FAIL);
     assert_string_equal(r->clause, "device.get-device-info.1");
