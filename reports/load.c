@@ -108,6 +108,54 @@ static const char *role_of_case(struct vmsg_report *rep, struct vmsg_rep_case *c
     return "other";
 }
 
+bool vmsg_report_case_cites(const struct vmsg_rep_case *c, const char *id)
+{
+    for (size_t k = 0; k < c->nclauses; k++)
+        if (!strcmp(c->clauses[k], id))
+            return true;
+    for (size_t k = 0; k < c->nfindings; k++)
+        if (!strcmp(c->findings[k].clause, id))
+            return true;
+    return false;
+}
+
+/* evidence.findings of case C: the passive checker's findings on its own
+ * traffic; each cites its clause with its own verdict. */
+static int load_case_findings(struct ld *l, struct vmsg_report *rep, struct vmsg_rep_case *c, json_t *fs,
+                              const char *w, size_t *ccap)
+{
+    if (fs && !json_is_array(fs))
+        return bad(l, w, "evidence.findings: not an array");
+    c->nfindings = json_array_size(fs);
+    c->findings = calloc(c->nfindings ? c->nfindings : 1, sizeof *c->findings);
+    if (!c->findings)
+        return bad(l, w, "out of memory");
+    for (size_t k = 0; k < c->nfindings; k++) {
+        json_t *o = json_array_get(fs, k);
+        struct vmsg_rep_finding *f = &c->findings[k];
+        char wf[160];
+        snprintf(wf, sizeof wf, "%s.evidence.findings[%zu]", w, k);
+        if (!json_is_object(o))
+            return bad(l, wf, "not an object");
+        int rc = verdict_of(l, o, wf, &f->verdict);
+        if (rc)
+            return rc;
+        json_t *fr = json_object_get(o, "frame");
+        f->frame = json_is_integer(fr) && json_integer_value(fr) > 0 ? (unsigned long long)json_integer_value(fr) : 0;
+        f->clause = str_or(o, "clause", "");
+        f->rule = str_or(o, "rule", "");
+        f->level = str_or(o, "level", "");
+        f->message = str_or(o, "message", "");
+        if (f->clause[0]) {
+            struct vmsg_rep_clause *cl = clause_ref(rep, f->clause, ccap);
+            if (!cl)
+                return bad(l, wf, "out of memory");
+            cite(cl, f->verdict);
+        }
+    }
+    return 0;
+}
+
 static int load_cases(struct ld *l, struct vmsg_report *rep, json_t *root, size_t *ccap)
 {
     json_t *cases = json_object_get(root, "cases");
@@ -158,6 +206,9 @@ static int load_cases(struct ld *l, struct vmsg_report *rep, json_t *root, size_
                 return bad(l, w, "out of memory");
             cite(rc2, c->verdict);
         }
+        rc = load_case_findings(l, rep, c, json_object_get(ev, "findings"), w, ccap);
+        if (rc)
+            return rc;
         json_t *fr = json_object_get(ev, "frames");
         if (fr && !json_is_array(fr))
             return bad(l, w, "evidence.frames: not an array");
@@ -212,6 +263,7 @@ static int load_findings(struct ld *l, struct vmsg_report *rep, json_t *root, si
         f->clause = str_or(o, "clause", "");
         f->level = str_or(o, "level", "");
         f->message = str_or(o, "message", "");
+        f->rule = "";
         stored[f->verdict]++;
         if (f->clause[0]) {
             struct vmsg_rep_clause *c = clause_ref(rep, f->clause, ccap);
@@ -360,6 +412,7 @@ void vmsg_report_free(struct vmsg_report *rep)
     for (size_t i = 0; rep->cases && i < rep->ncases; i++) {
         free(rep->cases[i].clauses);
         free(rep->cases[i].frames);
+        free(rep->cases[i].findings);
     }
     free(rep->cases);
     free(rep->clauses);

@@ -20,6 +20,13 @@ struct vmsg_rep_frame {
     bool failing;
 };
 
+struct vmsg_rep_finding {
+    unsigned long long frame;
+    const char *clause, *level, *message;
+    const char *rule; /* "" for findings without one (top-level findings) */
+    enum vmsg_verdict verdict;
+};
+
 struct vmsg_rep_case {
     const char *id, *suite, *title;
     const char **clauses;
@@ -29,8 +36,12 @@ struct vmsg_rep_case {
     const char *expected, *observed, *reason, *stderr_text; /* "" when absent */
     struct vmsg_rep_frame *frames;
     size_t nframes;
+    struct vmsg_rep_finding *findings; /* evidence.findings: the passive checker's on this case */
+    size_t nfindings;
     const char *role; /* for filters: driver, device, bus or other */
 };
+/* Does case C cite clause ID (in its clauses, or by a finding of its own)? */
+bool vmsg_report_case_cites(const struct vmsg_rep_case *c, const char *id);
 
 struct vmsg_rep_clause {
     const char *id, *role, *level, *label, *summary;
@@ -38,12 +49,6 @@ struct vmsg_rep_clause {
     bool cited;                /* by a case or a finding */
     enum vmsg_verdict worst;   /* valid when cited */
     unsigned long nfindings;   /* stored + dropped */
-};
-
-struct vmsg_rep_finding {
-    unsigned long long frame;
-    const char *clause, *level, *message;
-    enum vmsg_verdict verdict;
 };
 
 struct vmsg_rep_ics {

@@ -24,6 +24,16 @@ bool vmsg__clause_failed(enum vmsg_verdict v)
 void vmsg__frames_text(FILE *out, const struct vmsg_rep_case *c,
                        void (*esc)(FILE *, const char *, size_t))
 {
+    for (size_t i = 0; i < c->nfindings; i++) {
+        const struct vmsg_rep_finding *f = &c->findings[i];
+        fprintf(out, "passive checker, frame %llu: %s: ", f->frame, vmsg_verdict_name(f->verdict));
+        esc(out, f->clause, 256);
+        fputs(" (", out);
+        esc(out, f->rule, 128);
+        fputs("): ", out);
+        esc(out, f->message, 2048);
+        fputs("\n", out);
+    }
     for (size_t i = 0; i < c->nframes; i++) {
         const struct vmsg_rep_frame *f = &c->frames[i];
         fprintf(out, "%lu ", f->n);

@@ -89,14 +89,6 @@ static void tiles(FILE *out, const struct vmsg_report *rep)
     fputs("</div>\n", out);
 }
 
-static bool cites(const struct vmsg_rep_case *c, const char *id)
-{
-    for (size_t j = 0; j < c->nclauses; j++)
-        if (!strcmp(c->clauses[j], id))
-            return true;
-    return false;
-}
-
 /* Section of a clause id: the middle part "config-gen" of "device.config-gen.3". */
 static size_t section_of(const char *id, const char **start)
 {
@@ -187,7 +179,7 @@ static void clause_list(FILE *out, const struct vmsg_report *rep)
         }
         fputs("</td><td>", out);
         for (size_t k = 0; k < rep->ncases; k++)
-            if (cites(&rep->cases[k], c->id))
+            if (vmsg_report_case_cites(&rep->cases[k], c->id))
                 fprintf(out, "<a class=\"chip v-%s\" href=\"#case-%zu\">%zu</a>",
                         vname(rep->cases[k].verdict), k + 1, k + 1);
         fprintf(out, "</td><td>%lu</td></tr>\n", c->nfindings);
@@ -264,6 +256,28 @@ static void cases(FILE *out, const struct vmsg_report *rep)
             fputs("</td></tr><tr><th>observed</th><td>", out);
             x(out, c->observed);
             fputs("</td></tr></table>\n", out);
+        }
+        if (c->nfindings) {
+            fputs("<table class=\"case-findings\"><tr><th>frame</th><th>passive checker</th><th>clause</th>"
+                  "<th>verdict</th><th>message</th></tr>\n",
+                  out);
+            for (size_t k = 0; k < c->nfindings; k++) {
+                const struct vmsg_rep_finding *f = &c->findings[k];
+                const struct vmsg_rep_clause *cl = vmsg_report_clause(rep, f->clause);
+                fprintf(out, "<tr class=\"v-%s\"><td>%llu</td><td><code>", vname(f->verdict), f->frame);
+                vmsg__xml_line(out, f->rule, 128);
+                fputs("</code></td><td>", out);
+                if (cl)
+                    fprintf(out, "<a href=\"#clause-%zu\">", (size_t)(cl - rep->clauses));
+                fputs("<code>", out);
+                vmsg__xml_line(out, f->clause, 256);
+                fputs(cl ? "</code></a> " : "</code> ", out);
+                vmsg__xml_line(out, f->level, 64);
+                fprintf(out, "</td><td>%s</td><td>", vname(f->verdict));
+                vmsg__xml_line(out, f->message, 2048);
+                fputs("</td></tr>\n", out);
+            }
+            fputs("</table>\n", out);
         }
         if (c->nframes) {
             vmsg__ladder_svg(out, c);

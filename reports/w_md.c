@@ -7,6 +7,29 @@
 
 static const char *const roles[] = {"driver", "device", "bus", "any"};
 
+/* The implementation conformance statement: one row per section, its
+ * entries in file order. */
+static void ics(FILE *out, const struct vmsg_report *rep)
+{
+    if (!rep->nics)
+        return;
+    fputs("\n## Implementation conformance statement\n\n| section | entries |\n|---|---|\n", out);
+    for (size_t i = 0; i < rep->nics; i++) {
+        if (i && !strcmp(rep->ics[i].section, rep->ics[i - 1].section))
+            continue;
+        fputs("| ", out);
+        vmsg__md(out, rep->ics[i].section[0] ? rep->ics[i].section : "-", 64);
+        fputs(" |", out);
+        for (size_t k = i; k < rep->nics && !strcmp(rep->ics[k].section, rep->ics[i].section); k++) {
+            fputs(k > i ? "; " : " ", out);
+            vmsg__md(out, rep->ics[k].key, 64);
+            fputs(": ", out);
+            vmsg__md(out, rep->ics[k].value, 200);
+        }
+        fputs(" |\n", out);
+    }
+}
+
 int vmsg_report_write_md(const struct vmsg_report *rep, FILE *out)
 {
     char line[256];
@@ -46,10 +69,7 @@ int vmsg_report_write_md(const struct vmsg_report *rep, FILE *out)
         size_t shown = 0, more = 0;
         for (size_t k = 0; k < rep->ncases; k++) {
             const struct vmsg_rep_case *cs = &rep->cases[k];
-            bool cites = false;
-            for (size_t j = 0; j < cs->nclauses && !cites; j++)
-                cites = !strcmp(cs->clauses[j], c->id);
-            if (!cites || cs->verdict == VMSG_PASS)
+            if (!vmsg_report_case_cites(cs, c->id) || cs->verdict == VMSG_PASS)
                 continue;
             if (shown == 3) {
                 more++;
@@ -92,6 +112,7 @@ int vmsg_report_write_md(const struct vmsg_report *rep, FILE *out)
     if (rep->findings_dropped)
         fprintf(out, "\n%lu findings were counted but not stored (per-clause cap).\n",
                 rep->findings_dropped);
+    ics(out, rep);
     fputs("\n", out);
     vmsg__md(out, rep->tool_name, 64);
     fputs(" ", out);

@@ -1,7 +1,8 @@
 /* TAP version 13: one test point per case, then one per clause with
  * findings. PASS, WARN, INFO -> ok; FAIL, ERROR, XPASS -> not ok; SKIP, NA ->
  * ok # SKIP; XFAIL -> not ok # TODO. Failing and warning points carry a YAML
- * block with verdict, clauses, expected, observed and the frames. */
+ * block with verdict, clauses, expected, observed, the passive checker's
+ * findings and the frames. */
 #include <string.h>
 
 #include "escape.h"
@@ -64,6 +65,18 @@ static void one_case(FILE *out, size_t n, const struct vmsg_rep_case *c)
         vmsg__yaml_dq(out, c->reason);
     }
     fprintf(out, "\n  duration_ms: %.3f\n", c->duration_ms);
+    if (c->nfindings)
+        fputs("  findings:\n", out);
+    for (size_t i = 0; i < c->nfindings; i++) {
+        const struct vmsg_rep_finding *f = &c->findings[i];
+        fprintf(out, "    - frame: %llu\n      rule: ", f->frame);
+        vmsg__yaml_dq(out, f->rule);
+        fputs("\n      clause: ", out);
+        vmsg__yaml_dq(out, f->clause);
+        fprintf(out, "\n      verdict: %s\n      message: ", vmsg_verdict_name(f->verdict));
+        vmsg__yaml_dq(out, f->message);
+        fputs("\n", out);
+    }
     yaml_frames(out, c);
     if (c->stderr_text[0]) {
         fputs("  stderr: ", out);

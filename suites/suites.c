@@ -12,6 +12,15 @@ const struct vmsg_case_def *vmsg_suite_cases(unsigned role, size_t *n)
     }
 }
 
+const struct vmsg_case_def *vmsg_suite_ics(unsigned role)
+{
+    switch (role) {
+    case VMSG_IUT_DEVICE: return vmsg_suite_device_ics();
+    case VMSG_IUT_BUS: return vmsg_suite_bus_ics();
+    default: return NULL;
+    }
+}
+
 size_t vmsg_suites_citations(struct vmsg_citation *out, size_t cap)
 {
     size_t total = 0;

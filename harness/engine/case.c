@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <vmsg/catalog.h>
+#include <vmsg/check.h>
 
 #include "engine_internal.h"
 
@@ -30,7 +31,135 @@ const char *vmsg_case_ics(const struct vmsg_case *c, const char *key)
     return NULL;
 }
 
+bool vmsg_case_ics_u32(const struct vmsg_case *c, const char *key, uint32_t *out)
+{
+    const char *s = vmsg_case_ics(c, key);
+    char *end = NULL;
+    if (!s || !*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (*end || v > 0xffffffffull)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+void vmsg_case_set_ics(struct vmsg_case *c, const char *key, const char *fmt, ...)
+{
+    if (!c->ics)
+        return;
+    char v[sizeof c->ics->e[0].value];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof v, fmt, ap);
+    va_end(ap);
+    if (c->stream_fd >= 0)
+        vmsg__case_stream_ics(c, key, v);
+    else
+        vmsg_ics_set(c->ics, key, v);
+}
+
 unsigned vmsg_case_reply_timeout(const struct vmsg_case *c) { return c->reply_timeout_ms; }
+
+static void state_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
+                          const char *observed, bool by_checker);
+
+/* --- the passive checker on the case's traffic ----------------------------
+ * Every frame of the case, both ways and on both sides of a bus, is fed to
+ * one checker (bus instance = side), with the direction the roles give. Only
+ * findings on frames the IUT sent count: the harness misbehaves on purpose
+ * (stale generations, malformed requests, a RESET_VQUEUE it should not
+ * send), so whatever the checker says about the harness's own frames is
+ * dropped. A finding on an IUT frame counts when its clause binds the IUT's
+ * role (or every sender). Left out, with the reason:
+ *   wire.*               the runner's judge_frame (device and driver suites)
+ *                        and bus_recv (bus suite) already judge the codec
+ *                        issues of every IUT frame, at the catalog's level;
+ *   check.track-overflow the checker's own capacity, nothing about the IUT;
+ *   frame 0 (end of trace: check.unanswered, check.config-change-unannounced)
+ *                        a case ends when its question is answered, so
+ *                        requests it did not wait for (a RESET_VQUEUE the
+ *                        device may ignore, a reply too big for the bus) are
+ *                        still open: that is not the IUT's doing.
+ * The bus maximum is not given to the checker either: oversize frames are
+ * judged by the runner before they are recorded.
+ * Two assumptions the suites already make, and so the checker too: a case's
+ * connection reaches an IUT in its initial state (a fresh connection, process
+ * or in-process instance; the device's history rules start judging at the
+ * first frame), and the checker pairs answers with requests by order, so a
+ * case that sends a request the IUT may leave unanswered (a reply too big for
+ * the bus, RESET_VQUEUE without RING_RESET, the test hook) sends no further
+ * request with the same id to the same device afterwards: the answer to that
+ * one would be paired with the unanswered one. */
+static bool check_binds_iut(const struct vmsg_case *c, const char *clause)
+{
+    static const enum vmsg_role of_iut[] = {VMSG_ROLE_DEVICE, VMSG_ROLE_DRIVER, VMSG_ROLE_BUS};
+    const struct vmsg_clause *cl = clause ? vmsg_clause_find(clause) : NULL;
+    return cl && c->def->role < 3 && (cl->role == of_iut[c->def->role] || cl->role == VMSG_ROLE_ANY);
+}
+
+static void check_finding(void *user, const struct vmsg_finding *f)
+{
+    struct vmsg_case *c = user;
+    struct vmsg_case_result *r = c->r;
+    if (c->feeding_dir != 1 || f->frame == 0 || !f->rule || !strncmp(f->rule, "wire.", 5) ||
+        !strcmp(f->rule, "check.track-overflow") || !check_binds_iut(c, f->clause))
+        return;
+    enum vmsg_verdict v = f->level == VMSG_CHECK_MUST ? VMSG_FAIL : f->level == VMSG_CHECK_SHOULD ? VMSG_WARN
+                                                                                                  : VMSG_INFO;
+    if (r->nfindings < VMSG_CASE_MAX_FINDINGS) {
+        struct vmsg_case_finding *cf = &r->findings[r->nfindings++];
+        cf->frame = (uint32_t)f->frame;
+        cf->level = f->level;
+        cf->verdict = (uint8_t)v;
+        snprintf(cf->clause, sizeof cf->clause, "%s", f->clause);
+        snprintf(cf->rule, sizeof cf->rule, "%s", f->rule);
+        snprintf(cf->message, sizeof cf->message, "%s", f->message);
+    } else {
+        r->findings_dropped++;
+    }
+    vmsg_case_mark_frame(c);
+    char expected[96], observed[320];
+    snprintf(expected, sizeof expected, "traffic the passive checker accepts (%s)", f->rule);
+    snprintf(observed, sizeof observed, "frame %llu: %s", (unsigned long long)f->frame, f->message);
+    state_verdict(c, v, f->clause, expected, observed, true);
+}
+
+void vmsg__case_check_start(struct vmsg_case *c)
+{
+    if (c->o->no_check || c->ics || c->def->role > VMSG_IUT_BUS)
+        return;
+    struct vmsg_check_opts co;
+    vmsg_check_opts_init(&co);
+    co.profile = c->o->link.profile;
+    co.binding = c->o->link.binding;
+    co.max_msg_size = 0; /* see above: the runner judges sizes */
+    co.max_devices = 64; /* a case talks to a handful of device numbers */
+    co.on_finding = check_finding;
+    co.user = c;
+    c->chk = vmsg_check_new(&co); /* NULL (bad profile, memory): the case runs unchecked */
+}
+
+void vmsg__case_check_stop(struct vmsg_case *c)
+{
+    vmsg_check_free(c->chk);
+    c->chk = NULL;
+}
+
+static void check_feed(struct vmsg_case *c, unsigned side, uint8_t dir, const uint8_t *frame, size_t len)
+{
+    if (!c->chk)
+        return;
+    /* the harness is the driver towards a device and on the driver side of a
+     * bus; the IUT is the driver when it is one, and on the device side of a
+     * bus it delivers what a driver sent */
+    bool harness_drives =
+        c->def->role == VMSG_IUT_DEVICE || (c->def->role == VMSG_IUT_BUS && side == VMSG_SIDE_DRIVER);
+    bool from_driver = harness_drives ? dir == 0 : dir == 1;
+    c->feeding_dir = dir;
+    vmsg_check_feed(c->chk, (uint64_t)c->r->nframes + c->r->frames_dropped,
+                    from_driver ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV, 0, frame, len, (uint16_t)side);
+}
 
 static void record_frame(struct vmsg_case *c, unsigned side, uint8_t dir, const uint8_t *frame, size_t len)
 {
@@ -50,6 +179,7 @@ static void record_frame(struct vmsg_case *c, unsigned side, uint8_t dir, const 
         c->last_frame = -1;
     }
     vmsg__case_stream_frame(c, &fr);
+    check_feed(c, side, dir, frame, len);
 }
 
 void vmsg_case_mark_frame(struct vmsg_case *c)
@@ -60,16 +190,26 @@ void vmsg_case_mark_frame(struct vmsg_case *c)
     }
 }
 
-static void set_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
-                        const char *observed)
+/* The worst verdict wins; among equals the first statement stays, except
+ * that the case's own statement takes the place of the checker's (the case
+ * says best what it is about; the checker's finding stays in the evidence). */
+static void state_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
+                          const char *observed, bool by_checker)
 {
     struct vmsg_case_result *r = c->r;
-    if (v <= r->verdict)
-        return; /* the worst verdict wins; among equals, the first statement stays */
+    if (v < r->verdict || (v == r->verdict && (by_checker || !c->headline_by_checker)))
+        return;
     r->verdict = v;
+    c->headline_by_checker = by_checker;
     snprintf(r->clause, sizeof r->clause, "%s", clause ? clause : "");
     snprintf(r->expected, sizeof r->expected, "%s", expected ? expected : "");
     snprintf(r->observed, sizeof r->observed, "%s", observed ? observed : "");
+}
+
+static void set_verdict(struct vmsg_case *c, enum vmsg_verdict v, const char *clause, const char *expected,
+                        const char *observed)
+{
+    state_verdict(c, v, clause, expected, observed, false);
 }
 
 void vmsg_case_fail(struct vmsg_case *c, const char *clause, const char *expected, const char *fmt, ...)
@@ -188,6 +328,13 @@ bool vmsg_case_send_msg_side(struct vmsg_case *c, unsigned side, struct vmsg_msg
 bool vmsg_case_send_msg(struct vmsg_case *c, struct vmsg_msg *m)
 {
     return vmsg_case_send_msg_side(c, VMSG_SIDE_DRIVER, m);
+}
+
+bool vmsg_case_bus_params(struct vmsg_case *c, unsigned side, struct vmsg_bus_params *out)
+{
+    void *conn;
+    const struct vmsg_iut_ops *ops = side_ops(c, side, &conn);
+    return ops->params && ops->params(conn, out);
 }
 
 bool vmsg_case_control(struct vmsg_case *c, const char *cmd, char *reply, size_t cap)

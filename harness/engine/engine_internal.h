@@ -4,6 +4,7 @@
 
 #include <setjmp.h>
 
+#include <vmsg/check.h>
 #include <vmsg/engine.h>
 
 #define VMSG__CASE_QUEUE 32
@@ -29,6 +30,10 @@ struct vmsg_case {
     bool allow_close;        /* CLOSED is returned to the case, not an ERROR */
     unsigned qhead, nqueued;
     struct vmsg__qframe queue[VMSG__CASE_QUEUE];
+    struct vmsg_ics *ics;    /* gathering body (vmsg_run_ics): entries go here, NULL in a case */
+    struct vmsg_check *chk;  /* the passive checker on the case's traffic, NULL when off */
+    uint8_t feeding_dir;     /* direction of the frame being fed to the checker */
+    bool headline_by_checker; /* the verdict's statement is the checker's */
 };
 
 uint64_t vmsg__now_ms(void);
@@ -36,5 +41,11 @@ uint64_t vmsg__now_ms(void);
  * case killed by its time box still leaves its evidence. */
 void vmsg__case_stream_frame(struct vmsg_case *c, const struct vmsg_frame_rec *fr);
 void vmsg__case_stream_mark(struct vmsg_case *c, int index);
+/* An ICS entry of a gathering body, streamed to the runner ('I' record). */
+void vmsg__case_stream_ics(struct vmsg_case *c, const char *key, const char *value);
+/* The passive checker of a case (case.c): set up from the run options, and
+ * torn down (frames after the body are not judged). */
+void vmsg__case_check_start(struct vmsg_case *c);
+void vmsg__case_check_stop(struct vmsg_case *c);
 
 #endif

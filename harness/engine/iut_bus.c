@@ -66,7 +66,14 @@ static void iut_close(void *conn)
     free(c);
 }
 
-const struct vmsg_iut_ops vmsg_iut_bus_ops = {iut_open, iut_send, iut_recv, iut_side_text, iut_close};
+static bool iut_params(void *conn, struct vmsg_bus_params *out)
+{
+    struct conn *c = conn;
+    *out = *vmsg_bus_params(c->b);
+    return true;
+}
+
+const struct vmsg_iut_ops vmsg_iut_bus_ops = {iut_open, iut_send, iut_recv, iut_side_text, iut_close, iut_params};
 
 int vmsg_iut_bus_init(struct vmsg_iut_bus *iut, const char *uri, unsigned role, const struct vmsg_link *link,
                       char *err, size_t errlen)

@@ -238,8 +238,16 @@ static enum vmsg_io rb_control(void *conn, const char *cmd, char *reply, size_t 
     return VMSG_IO_ERROR;
 }
 
-static const struct vmsg_iut_ops refbus_driver_ops = {open_driver, drv_send, drv_recv, NULL, close_driver};
-static const struct vmsg_iut_ops refbus_device_ops = {open_device, dev_send, dev_recv, NULL, close_device};
+/* What the reference bus advertises, the same on both faces. */
+static bool rb_params(void *conn, struct vmsg_bus_params *out)
+{
+    struct rbconn *c = conn;
+    *out = vmsg_refbus_params(c->bus);
+    return true;
+}
+
+static const struct vmsg_iut_ops refbus_driver_ops = {open_driver, drv_send, drv_recv, NULL, close_driver, rb_params};
+static const struct vmsg_iut_ops refbus_device_ops = {open_device, dev_send, dev_recv, NULL, close_device, rb_params};
 
 bool vmsg_iut_is_refbus(const char *uri)
 {

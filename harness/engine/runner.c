@@ -4,8 +4,9 @@
  *
  * Pipe protocol (child -> runner), records of [u8 kind][u32 length][bytes]:
  *   'F' a struct vmsg_frame_rec as it happens; 'M' u32 index of a marked
- *   frame; 'R' the final struct vmsg_case_result. Both ends are the same
- *   program image (fork without exec), so structs are copied as they are. */
+ *   frame; 'I' an ICS entry of a gathering body, "key\0value"; 'R' the final
+ *   struct vmsg_case_result. Both ends are the same program image (fork
+ *   without exec), so structs are copied as they are. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <poll.h>
@@ -89,6 +90,17 @@ void vmsg__case_stream_mark(struct vmsg_case *c, int index)
     stream_record(c->stream_fd, 'M', &i, sizeof i);
 }
 
+void vmsg__case_stream_ics(struct vmsg_case *c, const char *key, const char *value)
+{
+    char rec[sizeof(struct vmsg_ics_entry)];
+    size_t k = strlen(key), v = strlen(value);
+    if (k >= sizeof c->ics->e[0].key || v >= sizeof c->ics->e[0].value)
+        return; /* vmsg_case_set_ics bounds the value; a key this long is a harness bug */
+    memcpy(rec, key, k + 1);
+    memcpy(rec + k + 1, value, v + 1);
+    stream_record(c->stream_fd, 'I', rec, (uint32_t)(k + v + 2));
+}
+
 bool vmsg_case_selected(const struct vmsg_case_def *d, const struct vmsg_run_opts *o)
 {
     if (o->role >= 0 && (unsigned)o->role != d->role)
@@ -133,9 +145,10 @@ static unsigned scaled(const struct vmsg_run_opts *o, unsigned ms)
     return (unsigned)(ms * m);
 }
 
-/* Run one case body in this process; r receives the outcome. */
+/* Run one case body in this process; r receives the outcome. ics: the
+ * entries of a gathering body (vmsg_run_ics), NULL for a case. */
 static void run_body(const struct vmsg_case_def *d, const struct vmsg_run_opts *o, struct vmsg_case_result *r,
-                     int stream_fd)
+                     int stream_fd, struct vmsg_ics *ics)
 {
     struct vmsg_case *c = calloc(1, sizeof *c);
     char err[256] = "";
@@ -148,6 +161,7 @@ static void run_body(const struct vmsg_case_def *d, const struct vmsg_run_opts *
     c->o = o;
     c->r = r;
     c->stream_fd = stream_fd;
+    c->ics = ics;
     c->last_frame = -1;
     c->rng = (o->seed ^ fnv1a(d->id)) | 1;
     c->reply_timeout_ms = scaled(o, o->reply_timeout_ms ? o->reply_timeout_ms : 500);
@@ -170,8 +184,10 @@ static void run_body(const struct vmsg_case_def *d, const struct vmsg_run_opts *
             return;
         }
     }
+    vmsg__case_check_start(c);
     if (setjmp(c->jb) == 0)
         d->run(c);
+    vmsg__case_check_stop(c);
     if (o->iut->side_text) {
         const char *s = o->iut->side_text(c->conn);
         if (s)
@@ -191,7 +207,7 @@ static void run_body(const struct vmsg_case_def *d, const struct vmsg_run_opts *
 
 /* Read the child's records until EOF or the deadline. Returns true when the
  * final result arrived. */
-static bool collect(int fd, uint64_t deadline, struct vmsg_case_result *r)
+static bool collect(int fd, uint64_t deadline, struct vmsg_case_result *r, struct vmsg_ics *ics)
 {
     static const size_t maxrec = sizeof(struct vmsg_case_result);
     uint8_t *buf = malloc(maxrec + 5);
@@ -236,6 +252,11 @@ static bool collect(int fd, uint64_t deadline, struct vmsg_case_result *r)
                 memcpy(&i, rec, 4);
                 if (i < r->nframes)
                     r->frames[i].marked = true;
+            } else if (buf[0] == 'I' && ics && len >= 2 && rec[len - 1] == 0) {
+                const char *key = (const char *)rec;
+                size_t k = strnlen(key, len);
+                if (k + 1 < len)
+                    vmsg_ics_set(ics, key, key + k + 1);
             } else if (buf[0] == 'R' && len == sizeof *r) {
                 const struct vmsg_case_def *def = r->def;
                 memcpy(r, rec, len);
@@ -251,7 +272,7 @@ static bool collect(int fd, uint64_t deadline, struct vmsg_case_result *r)
 }
 
 static void run_isolated(const struct vmsg_case_def *d, const struct vmsg_run_opts *o, struct vmsg_case_result *r,
-                         unsigned timeout_ms)
+                         unsigned timeout_ms, struct vmsg_ics *ics)
 {
     int fds[2];
     if (pipe(fds) != 0) {
@@ -277,7 +298,9 @@ static void run_isolated(const struct vmsg_case_def *d, const struct vmsg_run_op
         static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
         for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
             signal(fatal[i], SIG_DFL);
-        run_body(d, o, r, fds[1]);
+        struct vmsg_ics *mine = ics ? calloc(1, sizeof *mine) : NULL; /* entries go up the pipe */
+        run_body(d, o, r, fds[1], mine);
+        free(mine);
         stream_record(fds[1], 'R', r, sizeof *r);
         close(fds[1]);
         _exit(0);
@@ -285,7 +308,7 @@ static void run_isolated(const struct vmsg_case_def *d, const struct vmsg_run_op
     close(fds[1]);
     setpgid(pid, pid);
     uint64_t deadline = vmsg__now_ms() + timeout_ms;
-    bool final = collect(fds[0], deadline, r);
+    bool final = collect(fds[0], deadline, r, ics);
     close(fds[0]);
     int status = 0;
     if (!final) {
@@ -357,9 +380,9 @@ int vmsg_run_cases(const struct vmsg_case_def *cases, size_t n, const struct vms
                                                     : o->default_timeout_ms ? o->default_timeout_ms : 5000);
         uint64_t t0 = vmsg__now_ms();
         if (o->isolate)
-            run_isolated(d, o, r, timeout);
+            run_isolated(d, o, r, timeout, NULL);
         else
-            run_body(d, o, r, -1);
+            run_body(d, o, r, -1, NULL);
         r->duration_ms = vmsg__now_ms() - t0;
         settle(o, r);
         sum->counts[r->verdict]++;
@@ -370,4 +393,65 @@ int vmsg_run_cases(const struct vmsg_case_def *cases, size_t n, const struct vms
     }
     free(r);
     return sum->unexpected ? 1 : 0;
+}
+
+/* The last message the harness sent, as `vmsg decode` names it: where a
+ * gathering body that hung or crashed was. */
+static void last_sent(const struct vmsg_run_opts *o, const struct vmsg_case_result *r, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "before any message");
+    for (unsigned i = r->nframes; i-- > 0;) {
+        const struct vmsg_frame_rec *f = &r->frames[i];
+        if (f->dir != 0)
+            continue;
+        struct vmsg_msg m;
+        struct vmsg_diag d;
+        enum vmsg_outcome oc = vmsg_decode(o->link.profile, o->link.binding, f->bytes, f->len, &m, &d);
+        char s[200];
+        if (oc == VMSG_TRUNCATED || oc == VMSG_MALFORMED)
+            snprintf(s, sizeof s, "a %u-byte frame", (unsigned)f->full_len);
+        else
+            vmsg_summary(&m, s, sizeof s);
+        snprintf(buf, cap, "after %s", s);
+        return;
+    }
+}
+
+enum vmsg_verdict vmsg_run_ics(const struct vmsg_case_def *def, const struct vmsg_run_opts *o,
+                               struct vmsg_ics *ics, struct vmsg_case_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->def = def;
+    unsigned box = def->timeout_ms ? def->timeout_ms : 4 * (o->default_timeout_ms ? o->default_timeout_ms : 5000);
+    unsigned timeout = scaled(o, box);
+    uint64_t t0 = vmsg__now_ms();
+    if (o->isolate) {
+        run_isolated(def, o, r, timeout, ics);
+    } else {
+        struct vmsg_ics *mine = calloc(1, sizeof *mine);
+        if (!mine) {
+            r->verdict = VMSG_ERROR;
+            snprintf(r->reason, sizeof r->reason, "harness: out of memory");
+        } else {
+            vmsg_ics_init(mine);
+            run_body(def, o, r, -1, mine);
+            for (unsigned i = 0; i < mine->n; i++)
+                vmsg_ics_set(ics, mine->e[i].key, mine->e[i].value);
+            free(mine);
+        }
+    }
+    r->duration_ms = vmsg__now_ms() - t0;
+    r->raw_verdict = r->verdict;
+    if (r->verdict != VMSG_ERROR) {
+        /* a request without an answer is an entry ("no answer"), not a verdict */
+        r->verdict = VMSG_PASS;
+        r->clause[0] = r->expected[0] = r->observed[0] = 0;
+        return r->verdict;
+    }
+    char where[240], why[sizeof r->reason];
+    last_sent(o, r, where, sizeof where);
+    snprintf(why, sizeof why, "%s", r->reason);
+    snprintf(r->reason, sizeof r->reason, "%.160s (%.80s)", why, where);
+    snprintf(r->observed, sizeof r->observed, "%s", r->reason);
+    return r->verdict;
 }

@@ -282,6 +282,23 @@ static json_t *frame_json(const struct vmsg_results *r, const struct vmsg_result
     return o;
 }
 
+static json_t *case_finding_json(const struct vmsg_results_case_finding *f)
+{
+    json_t *o = json_object();
+    bool ok = o && (unsigned)f->verdict < VMSG_VERDICT_COUNT &&
+              put(o, "frame", json_integer((json_int_t)f->frame)) &&
+              put(o, "clause", text(f->clause ? f->clause : "", 256)) &&
+              put(o, "rule", text(f->rule ? f->rule : "", 256)) &&
+              put(o, "level", text(f->level ? f->level : "", 64)) &&
+              put(o, "verdict", json_string(vmsg_verdict_name(f->verdict))) &&
+              put(o, "message", text(f->message ? f->message : "", VMSG_RESULTS_MAX_STRING));
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 int vmsg_results_add_case(struct vmsg_results *r, const struct vmsg_results_case *c)
 {
     if ((unsigned)c->verdict >= VMSG_VERDICT_COUNT) {
@@ -290,11 +307,14 @@ int vmsg_results_add_case(struct vmsg_results *r, const struct vmsg_results_case
         return -1;
     }
     json_t *o = json_object(), *cl = json_array(), *ev = json_object(), *fr = json_array();
-    bool ok = o && cl && ev && fr;
+    json_t *fd = c->nfindings || c->findings_dropped ? json_array() : NULL;
+    bool ok = o && cl && ev && fr && (fd || !(c->nfindings || c->findings_dropped));
     for (size_t i = 0; ok && i < c->nclauses; i++)
         ok = c->clauses[i] && json_array_append_new(cl, text(c->clauses[i], 256)) == 0;
     for (size_t i = 0; ok && i < c->nframes; i++)
         ok = json_array_append_new(fr, frame_json(r, &c->frames[i], i + 1)) == 0;
+    for (size_t i = 0; ok && i < c->nfindings; i++)
+        ok = json_array_append_new(fd, case_finding_json(&c->findings[i])) == 0;
     ok = ok && put(o, "id", text(c->id ? c->id : "", 1024)) &&
          put(o, "suite", text(c->suite ? c->suite : "", 256)) &&
          put(o, "title", text(c->title ? c->title : "", 1024)) &&
@@ -304,19 +324,26 @@ int vmsg_results_add_case(struct vmsg_results *r, const struct vmsg_results_case
          (!c->reason || put(o, "reason", text(c->reason, VMSG_RESULTS_MAX_STRING))) &&
          put(ev, "expected", text(c->expected ? c->expected : "", VMSG_RESULTS_MAX_STRING)) &&
          put(ev, "observed", text(c->observed ? c->observed : "", VMSG_RESULTS_MAX_STRING)) &&
-         put(ev, "frames", json_incref(fr)) && put(o, "evidence", json_incref(ev)) &&
+         put(ev, "frames", json_incref(fr)) && (!fd || put(ev, "findings", json_incref(fd))) &&
+         (!c->findings_dropped ||
+          put(ev, "findings_dropped", json_integer((json_int_t)c->findings_dropped))) &&
+         put(o, "evidence", json_incref(ev)) &&
          (!c->stderr_text || put(o, "stderr", vmsg__json_text(c->stderr_text, c->stderr_len,
                                                               VMSG_RESULTS_MAX_STDERR, true))) &&
          json_array_append(r->cases, o) == 0;
     json_decref(cl);
     json_decref(ev);
     json_decref(fr);
+    json_decref(fd);
     json_decref(o);
     if (!ok)
         return oom(r);
     r->tally.cases[c->verdict]++;
     for (size_t i = 0; i < c->nclauses; i++)
         mark(r, c->clauses[i], c->verdict);
+    for (size_t i = 0; i < c->nfindings; i++)
+        if (c->findings[i].clause && c->findings[i].clause[0])
+            mark(r, c->findings[i].clause, c->findings[i].verdict);
     return vmsg_results_flush(r);
 }
 

@@ -305,3 +305,37 @@ void bus_answer(struct vmsg_case *c, const struct bus_frame *req)
     r.token_override = true;
     bus_send(c, VMSG_SIDE_DEVICE, &r);
 }
+
+bool bus_get_devices(struct vmsg_case *c, uint32_t off, uint32_t cnt, struct bus_frame *f, struct bus_window *w)
+{
+    struct vmsg_msg m;
+    bus_msg(c, &m, VMSG_M_GET_DEVICES, VMSG_CLASS_BUS, VMSG_KIND_REQUEST, 0);
+    vmsg_set(&m, VMSG_FLD_OFFSET, off);
+    vmsg_set(&m, VMSG_FLD_COUNT, cnt);
+    bus_send(c, VMSG_SIDE_DRIVER, &m);
+    for (;;) {
+        if (!bus_recv(c, VMSG_SIDE_DRIVER, f, false))
+            return false;
+        if (f->m.cls == VMSG_CLASS_BUS && f->m.kind == VMSG_KIND_RESPONSE && f->m.msg_id == m.msg_id)
+            break;
+    }
+    uint32_t plen = 0;
+    const uint8_t *pl = bus_payload(c, f, &plen);
+    struct vmsg_cur cur = vmsg_cur_make(pl, plen);
+    w->off = vmsg_cur_le16(&cur);
+    if (vmsg_case_link(c)->profile == VMSG_PROFILE_V2_DRAFT) {
+        w->next = vmsg_cur_le16(&cur);
+        w->cnt = vmsg_cur_le16(&cur);
+    } else {
+        w->cnt = vmsg_cur_le16(&cur);
+        w->next = vmsg_cur_le16(&cur);
+    }
+    if (cur.bad) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, "bus.get-devices.1", "offset, count and next_offset", "a %u-byte GET_DEVICES payload", plen);
+        vmsg_case_abort(c);
+    }
+    w->blen = (uint32_t)vmsg_cur_left(&cur);
+    w->bitmap = vmsg_cur_take(&cur, w->blen);
+    return true;
+}

@@ -60,6 +60,17 @@ void bus_answer(struct vmsg_case *c, const struct bus_frame *req);
 /* Config bytes the harness devices hold: a function of device and offset. */
 uint8_t bus_pattern(uint16_t dev_num, uint32_t offset);
 
+/* A GET_DEVICES window as the bus answered it (bitmap points into the frame). */
+struct bus_window {
+    uint32_t off, cnt, next, blen;
+    const uint8_t *bitmap;
+};
+/* GET_DEVICES (off, cnt) from the driver side; false when unanswered. A
+ * payload too short for offset, count and next_offset fails
+ * bus.get-devices.1 and ends the case. Raw payload bytes are read through
+ * the cursor: a faulty response may not fit its own layout. */
+bool bus_get_devices(struct vmsg_case *c, uint32_t off, uint32_t cnt, struct bus_frame *f, struct bus_window *w);
+
 /* Same message id, class, kind, msg_size and payload (the header's token and
  * reserved type bits aside). */
 bool bus_same_message(struct vmsg_case *c, const struct bus_frame *got, const struct vmsg_msg *sent);

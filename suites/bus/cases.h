@@ -22,4 +22,7 @@ void bcase_msg_size(struct vmsg_case *c);
 void bcase_later_revision(struct vmsg_case *c);
 void bcase_get_devices_full_count(struct vmsg_case *c);
 
+/* The implementation conformance statement (ics.c), gathered before the cases. */
+void bcase_ics(struct vmsg_case *c);
+
 #endif

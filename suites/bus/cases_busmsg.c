@@ -10,48 +10,8 @@
 #include "bus.h"
 #include "cases.h"
 
-struct window {
-    uint32_t off, cnt, next, blen;
-    const uint8_t *bitmap;
-};
-
-/* GET_DEVICES (off, cnt) from the driver side; false when unanswered. */
-static bool get_devices(struct vmsg_case *c, uint32_t off, uint32_t cnt, struct bus_frame *f, struct window *w)
-{
-    struct vmsg_msg m;
-    bus_msg(c, &m, VMSG_M_GET_DEVICES, VMSG_CLASS_BUS, VMSG_KIND_REQUEST, 0);
-    vmsg_set(&m, VMSG_FLD_OFFSET, off);
-    vmsg_set(&m, VMSG_FLD_COUNT, cnt);
-    bus_send(c, VMSG_SIDE_DRIVER, &m);
-    for (;;) {
-        if (!bus_recv(c, VMSG_SIDE_DRIVER, f, false))
-            return false;
-        if (f->m.cls == VMSG_CLASS_BUS && f->m.kind == VMSG_KIND_RESPONSE && f->m.msg_id == m.msg_id)
-            break;
-    }
-    uint32_t plen = 0;
-    const uint8_t *pl = bus_payload(c, f, &plen);
-    struct vmsg_cur cur = vmsg_cur_make(pl, plen);
-    w->off = vmsg_cur_le16(&cur);
-    if (vmsg_case_link(c)->profile == VMSG_PROFILE_V2_DRAFT) {
-        w->next = vmsg_cur_le16(&cur);
-        w->cnt = vmsg_cur_le16(&cur);
-    } else {
-        w->cnt = vmsg_cur_le16(&cur);
-        w->next = vmsg_cur_le16(&cur);
-    }
-    if (cur.bad) {
-        vmsg_case_mark_frame(c);
-        vmsg_case_fail(c, "bus.get-devices.1", "offset, count and next_offset", "a %u-byte GET_DEVICES payload", plen);
-        vmsg_case_abort(c);
-    }
-    w->blen = (uint32_t)vmsg_cur_left(&cur);
-    w->bitmap = vmsg_cur_take(&cur, w->blen);
-    return true;
-}
-
 /* Judge one window against the devices the harness serves. */
-static void judge_window(struct vmsg_case *c, uint32_t req_off, uint32_t req_cnt, const struct window *w)
+static void judge_window(struct vmsg_case *c, uint32_t req_off, uint32_t req_cnt, const struct bus_window *w)
 {
     if (w->off != req_off) {
         vmsg_case_mark_frame(c);
@@ -104,8 +64,8 @@ void bcase_get_devices_window(struct vmsg_case *c)
 {
     bus_need_two_sides(c);
     struct bus_frame f;
-    struct window w;
-    need_get_devices(c, get_devices(c, 0, 64, &f, &w));
+    struct bus_window w;
+    need_get_devices(c, bus_get_devices(c, 0, 64, &f, &w));
     judge_window(c, 0, 64, &w);
     /* a window past every device: all clear */
     uint16_t devs[BUS_MAX_DEVS];
@@ -114,10 +74,10 @@ void bcase_get_devices_window(struct vmsg_case *c)
     for (unsigned i = 0; i < n; i++)
         hi = devs[i] > hi ? devs[i] : hi;
     uint32_t beyond = (hi / 8 + 1) * 8;
-    if (beyond + 16 <= 0x10000 && get_devices(c, beyond, 16, &f, &w))
+    if (beyond + 16 <= 0x10000 && bus_get_devices(c, beyond, 16, &f, &w))
         judge_window(c, beyond, 16, &w);
     /* a misaligned request: dropped, or answered with an aligned window */
-    if (get_devices(c, 4, 12, &f, &w) && (w.off % 8 || w.cnt % 8)) {
+    if (bus_get_devices(c, 4, 12, &f, &w) && (w.off % 8 || w.cnt % 8)) {
         vmsg_case_mark_frame(c);
         vmsg_case_fail(c, "bus.get-devices.1", "offset and count kept to multiples of 8",
                        "a request at offset 4 for 12 slots answered with offset %u count %u", w.off, w.cnt);
@@ -128,12 +88,12 @@ void bcase_get_devices_walk(struct vmsg_case *c)
 {
     bus_need_two_sides(c);
     struct bus_frame f;
-    struct window w;
+    struct bus_window w;
     uint16_t devs[BUS_MAX_DEVS];
     unsigned n = bus_devices(c, devs);
     bool found[BUS_MAX_DEVS] = {false};
     uint32_t off = 0;
-    need_get_devices(c, get_devices(c, off, 8, &f, &w));
+    need_get_devices(c, bus_get_devices(c, off, 8, &f, &w));
     for (unsigned step = 0;; step++) {
         judge_window(c, off, 8, &w);
         uint32_t slots = w.cnt < w.blen * 8 ? w.cnt : w.blen * 8;
@@ -154,7 +114,7 @@ void bcase_get_devices_walk(struct vmsg_case *c)
             break;
         }
         off = w.next;
-        if (!get_devices(c, off, 8, &f, &w)) {
+        if (!bus_get_devices(c, off, 8, &f, &w)) {
             vmsg_case_fail(c, "bus.get-devices.2", "a window where next_offset points",
                            "GET_DEVICES at next_offset %u was not answered", off);
             return;
@@ -300,11 +260,11 @@ void bcase_get_devices_full_count(struct vmsg_case *c)
     bus_need_two_sides(c);
     static const uint32_t ladder[] = {64, 32, 16, 8};
     struct bus_frame f;
-    struct window w;
+    struct bus_window w;
     uint32_t shown = 0; /* the largest window returned so far */
     for (unsigned i = 0; i < sizeof ladder / sizeof ladder[0]; i++) {
         uint32_t want = ladder[i];
-        bool answered = get_devices(c, 0, want, &f, &w);
+        bool answered = bus_get_devices(c, 0, want, &f, &w);
         if (i == 0)
             need_get_devices(c, answered);
         if (!answered) {

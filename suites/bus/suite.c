@@ -49,6 +49,11 @@ static const struct vmsg_case_def cases[] = {
      bcase_hotplug, 0},
 };
 
+/* Gathered before the cases by vmsg_run_ics (no verdict, no clause). */
+static const struct vmsg_case_def ics = {"bus.ics", "what can be learnt about the bus", B, {NULL}, "ics", bcase_ics, 0};
+
+const struct vmsg_case_def *vmsg_suite_bus_ics(void) { return &ics; }
+
 const struct vmsg_case_def *vmsg_suite_bus(size_t *n)
 {
     *n = sizeof cases / sizeof cases[0];

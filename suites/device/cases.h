@@ -31,5 +31,7 @@ void dcase_status_driver_ok(struct vmsg_case *c);
 void dcase_config_change_event(struct vmsg_case *c);
 void dcase_config_change_large(struct vmsg_case *c);
 void dcase_needs_reset(struct vmsg_case *c);
+/* The implementation conformance statement (ics.c), gathered before the cases. */
+void dcase_ics(struct vmsg_case *c);
 
 #endif

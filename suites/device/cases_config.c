@@ -10,6 +10,7 @@
 void dcase_config_read(struct vmsg_case *c)
 {
     struct dev_info info;
+    dev_ics_need_config(c, 1);
     dev_get_info(c, &info);
     if (!info.config_size) {
         vmsg_case_na(c, "the device has no configuration space");
@@ -57,6 +58,7 @@ void dcase_config_stale_set(struct vmsg_case *c)
 {
     struct dev_info info;
     uint32_t neg[DEV_MAX_BLOCKS];
+    dev_ics_need_config(c, 1);
     dev_to_features_ok(c, &info, neg);
     if (!info.config_size) {
         vmsg_case_na(c, "the device has no configuration space");
@@ -98,6 +100,7 @@ void dcase_config_current_set(struct vmsg_case *c)
 {
     struct dev_info info;
     uint32_t neg[DEV_MAX_BLOCKS];
+    dev_ics_need_config(c, 1);
     dev_to_features_ok(c, &info, neg);
     if (!info.config_size) {
         vmsg_case_na(c, "the device has no configuration space");

@@ -61,6 +61,7 @@ static int64_t to_driver_ok(struct vmsg_case *c, struct dev_info *info)
 void dcase_config_change_event(struct vmsg_case *c)
 {
     struct dev_info info;
+    dev_ics_need_config(c, 2);
     if (to_driver_ok(c, &info) < 0)
         return;
     if (info.config_size < 2) {
@@ -126,10 +127,14 @@ void dcase_config_change_event(struct vmsg_case *c)
 void dcase_config_change_large(struct vmsg_case *c)
 {
     struct dev_info info;
-    if (to_driver_ok(c, &info) < 0)
-        return;
     const struct vmsg_link *l = vmsg_case_link(c);
     uint32_t room = l->max_msg_size - vmsg_profile(l->profile)->header - 16;
+    if (dev_ics_info(c, &info) && info.config_size <= room) {
+        vmsg_case_na(c, "the whole configuration (%u bytes, ICS) fits one EVENT_CONFIG (%u)", info.config_size, room);
+        return;
+    }
+    if (to_driver_ok(c, &info) < 0)
+        return;
     if (info.config_size <= room) {
         vmsg_case_na(c, "the whole configuration (%u bytes) fits one EVENT_CONFIG (%u)", info.config_size, room);
         return;

@@ -138,6 +138,16 @@ void dcase_features_unoffered(struct vmsg_case *c)
 {
     struct dev_info info;
     uint32_t offered[DEV_MAX_BLOCKS];
+    if (dev_ics_info(c, &info)) {
+        uint32_t nbits = info.num_feature_bits < 32 * DEV_MAX_BLOCKS ? info.num_feature_bits : 32 * DEV_MAX_BLOCKS;
+        bool all = true;
+        for (unsigned b = 0; b < nbits && all; b++)
+            all = b == 32 || dev_ics_offers(c, b) == 1; /* -1 (the ICS does not say): ask below */
+        if (all) {
+            vmsg_case_na(c, "every implemented feature bit is offered (ICS)");
+            return;
+        }
+    }
     dev_get_info(c, &info);
     if (dev_set_status(c, VMSG_STATUS_ACKNOWLEDGE | VMSG_STATUS_DRIVER, "device.set-status.1") < 0 ||
         !dev_read_features(c, &info, offered))

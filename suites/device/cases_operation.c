@@ -63,6 +63,7 @@ void dcase_vqueue_reset_unnegotiated(struct vmsg_case *c)
     uint32_t want[DEV_MAX_BLOCKS], neg[DEV_MAX_BLOCKS];
     memset(want, 0xff, sizeof want);
     want[VMSG_FEATURE_RING_RESET / 32] &= ~(1u << (VMSG_FEATURE_RING_RESET % 32));
+    dev_ics_need_queue(c, 0);
     dev_get_info(c, &info);
     int64_t st = dev_negotiate(c, &info, want, neg);
     if (st < 0)
@@ -98,6 +99,7 @@ void dcase_io_after_driver_ok(struct vmsg_case *c)
 {
     struct dev_info info;
     uint32_t neg[DEV_MAX_BLOCKS];
+    dev_ics_need_queue(c, 0);
     dev_to_features_ok(c, &info, neg);
     if (!info.max_virtqueues || !setup_queue(c, 0, NULL)) {
         vmsg_case_na(c, "queue 0 does not exist");
@@ -135,6 +137,8 @@ void dcase_vqueue_after_driver_ok(struct vmsg_case *c)
     struct dev_info info;
     uint32_t neg[DEV_MAX_BLOCKS];
     struct dev_resp r;
+    dev_ics_need_queue(c, 0);
+    dev_ics_need_queue(c, 1);
     dev_to_features_ok(c, &info, neg);
     if (info.max_virtqueues < 2 || !setup_queue(c, 0, NULL)) {
         vmsg_case_na(c, "fewer than two queues");

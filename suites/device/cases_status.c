@@ -1,5 +1,6 @@
 /* Device suite: status and reset, virtqueues, shared memory, discarding. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cases.h"
@@ -77,6 +78,10 @@ void dcase_vqueue_unconfigured(struct vmsg_case *c)
 {
     struct dev_info info;
     struct dev_resp r;
+    if (dev_ics_info(c, &info) && !info.max_virtqueues) {
+        vmsg_case_na(c, "the device has no virtqueues (ICS)");
+        return;
+    }
     dev_get_info(c, &info);
     if (!info.max_virtqueues) {
         vmsg_case_na(c, "the device has no virtqueues");
@@ -102,6 +107,7 @@ void dcase_vqueue_set_get(struct vmsg_case *c)
     struct dev_info info;
     uint32_t neg[DEV_MAX_BLOCKS];
     struct dev_resp r;
+    dev_ics_need_queue(c, 0);
     dev_to_features_ok(c, &info, neg);
     uint32_t max = 0, size = 0;
     if (!info.max_virtqueues || !dev_get_vqueue(c, 0, &max, &size, &r, "device.get-vqueue.1") || !max) {
@@ -129,6 +135,11 @@ void dcase_vqueue_reset(struct vmsg_case *c)
     struct dev_info info;
     uint32_t neg[DEV_MAX_BLOCKS];
     struct dev_resp r;
+    if (dev_ics_offers(c, VMSG_FEATURE_RING_RESET) == 0) {
+        vmsg_case_na(c, "VIRTIO_F_RING_RESET is not offered (ICS)");
+        return;
+    }
+    dev_ics_need_queue(c, 0);
     dev_to_features_ok(c, &info, neg);
     if (!dev_feature(neg, VMSG_FEATURE_RING_RESET)) {
         vmsg_case_na(c, "VIRTIO_F_RING_RESET is not offered");
@@ -169,6 +180,21 @@ void dcase_vqueue_reset(struct vmsg_case *c)
     }
 }
 
+/* "length 0x1000 address 0x40000000" of an ICS shm entry; false when it is
+ * not that. */
+static bool ics_region(const char *s, unsigned long long *len, unsigned long long *addr)
+{
+    char *end;
+    if (!s || strncmp(s, "length ", 7))
+        return false;
+    *len = strtoull(s + 7, &end, 16);
+    if (end == s + 7 || strncmp(end, " address ", 9))
+        return false;
+    s = end + 9;
+    *addr = strtoull(s, &end, 16);
+    return end != s && !*end;
+}
+
 /* A region that does not exist has length 0; existing ones read the same twice. */
 void dcase_shm(struct vmsg_case *c)
 {
@@ -187,15 +213,39 @@ void dcase_shm(struct vmsg_case *c)
                        (unsigned long long)vmsg_get(&r.m, VMSG_FLD_LENGTH));
         return;
     }
-    for (uint32_t i = 0; i < 4; i++) {
+    /* the regions the ICS found (all of them, whatever their ids), else 0-3 */
+    uint32_t ids[16], n = 0;
+    const char *listed = vmsg_case_ics(c, "shm.regions");
+    if (listed && (!strcmp(listed, "none") || (listed[0] >= '0' && listed[0] <= '9'))) {
+        for (const char *s = listed; *s >= '0' && *s <= '9' && n < 16;) {
+            char *end;
+            ids[n++] = (uint32_t)strtoul(s, &end, 10);
+            s = *end == ',' ? end + 1 : end;
+        }
+    } else {
+        for (; n < 4; n++)
+            ids[n] = n;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = ids[k];
         struct dev_resp a, b;
         if (!dev_call(c, VMSG_M_GET_SHM, DEV_KV({VMSG_FLD_INDEX, i}), 0, NULL, 0, &a, "device.get-shm.1") ||
             !dev_call(c, VMSG_M_GET_SHM, DEV_KV({VMSG_FLD_INDEX, i}), 0, NULL, 0, &b, "device.get-shm.1"))
             return;
-        if (vmsg_get(&a.m, VMSG_FLD_LENGTH) != vmsg_get(&b.m, VMSG_FLD_LENGTH) ||
-            vmsg_get(&a.m, VMSG_FLD_ADDRESS) != vmsg_get(&b.m, VMSG_FLD_ADDRESS)) {
+        unsigned long long len = vmsg_get(&a.m, VMSG_FLD_LENGTH), addr = vmsg_get(&a.m, VMSG_FLD_ADDRESS);
+        if (len != vmsg_get(&b.m, VMSG_FLD_LENGTH) || addr != vmsg_get(&b.m, VMSG_FLD_ADDRESS)) {
             vmsg_case_mark_frame(c);
             vmsg_case_fail(c, "device.get-shm.1", "the same region twice", "region %u changed between reads", i);
+            continue;
+        }
+        char key[32];
+        unsigned long long ilen, iaddr;
+        snprintf(key, sizeof key, "shm.%u", i);
+        if (ics_region(vmsg_case_ics(c, key), &ilen, &iaddr) && (ilen != len || iaddr != addr)) {
+            vmsg_case_mark_frame(c);
+            vmsg_case_fail(c, "device.get-shm.1", "the region as the device described it before the cases (ICS)",
+                           "region %u: length 0x%llx address 0x%llx, before: length 0x%llx address 0x%llx", i, len,
+                           addr, ilen, iaddr);
         }
     }
 }
@@ -250,6 +300,7 @@ void dcase_events_before_driver_ok(struct vmsg_case *c)
     struct dev_info info;
     uint32_t neg[DEV_MAX_BLOCKS];
     struct dev_resp r;
+    dev_ics_need_queue(c, 0);
     dev_to_features_ok(c, &info, neg);
     uint32_t max = 0, size = 0;
     if (!info.max_virtqueues || !dev_get_vqueue(c, 0, &max, &size, &r, "device.get-vqueue.1") || !max) {

@@ -52,7 +52,82 @@ bool dev_get_info(struct vmsg_case *c, struct dev_info *info)
         info->num_feature_bits = (uint32_t)vmsg_get(&r.m, VMSG_FLD_NUM_FEATURE_BLOCKS) * 32;
     info->config_size = (uint32_t)vmsg_get(&r.m, VMSG_FLD_CONFIG_SIZE);
     info->max_virtqueues = (uint32_t)vmsg_get(&r.m, VMSG_FLD_MAX_VIRTQUEUES);
+    /* the values are static: the same as the device gave before the cases */
+    struct dev_info was;
+    if (dev_ics_info(c, &was) && memcmp(&was, info, sizeof was)) {
+        vmsg_case_mark_frame(c);
+        vmsg_case_fail(c, "device.get-device-info.1", "the values the device gave before the cases (ICS)",
+                       "device_id %u/%u vendor_id 0x%x/0x%x num_feature_bits %u/%u config_size %u/%u "
+                       "max_virtqueues %u/%u (ICS/now)",
+                       was.device_id, info->device_id, was.vendor_id, info->vendor_id, was.num_feature_bits,
+                       info->num_feature_bits, was.config_size, info->config_size, was.max_virtqueues,
+                       info->max_virtqueues);
+    }
     return true;
+}
+
+bool dev_ics_info(struct vmsg_case *c, struct dev_info *info)
+{
+    const char *answered = vmsg_case_ics(c, "device.info");
+    memset(info, 0, sizeof *info);
+    return answered && !strcmp(answered, "answered") && vmsg_case_ics_u32(c, "device.device_id", &info->device_id) &&
+           vmsg_case_ics_u32(c, "device.vendor_id", &info->vendor_id) &&
+           vmsg_case_ics_u32(c, "device.num_feature_bits", &info->num_feature_bits) &&
+           vmsg_case_ics_u32(c, "device.config_size", &info->config_size) &&
+           vmsg_case_ics_u32(c, "device.max_virtqueues", &info->max_virtqueues);
+}
+
+int dev_ics_offers(struct vmsg_case *c, unsigned bit)
+{
+    struct dev_info info;
+    uint32_t w, blocks;
+    char key[32];
+    if (!dev_ics_info(c, &info))
+        return -1;
+    if (bit >= info.num_feature_bits)
+        return 0;
+    snprintf(key, sizeof key, "features.%u", bit / 32);
+    if (vmsg_case_ics_u32(c, key, &w))
+        return (int)((w >> (bit % 32)) & 1);
+    /* past the standard blocks the ICS keeps only non-zero ones */
+    if (bit / 32 >= DEV_MAX_BLOCKS && vmsg_case_ics_u32(c, "features.blocks", &blocks) && bit / 32 < blocks)
+        return 0;
+    return -1;
+}
+
+bool dev_ics_queue_max(struct vmsg_case *c, uint32_t q, uint32_t *max)
+{
+    struct dev_info info;
+    char key[32];
+    if (!dev_ics_info(c, &info))
+        return false;
+    if (q >= info.max_virtqueues) {
+        *max = 0;
+        return true;
+    }
+    snprintf(key, sizeof key, "queues.%u.max_size", q);
+    return vmsg_case_ics_u32(c, key, max);
+}
+
+void dev_ics_need_config(struct vmsg_case *c, uint32_t min)
+{
+    struct dev_info info;
+    if (!dev_ics_info(c, &info) || info.config_size >= min)
+        return;
+    if (!info.config_size)
+        vmsg_case_na(c, "the device has no configuration space (ICS)");
+    else
+        vmsg_case_na(c, "configuration space smaller than %u bytes (ICS: %u)", min, info.config_size);
+    vmsg_case_abort(c);
+}
+
+void dev_ics_need_queue(struct vmsg_case *c, uint32_t q)
+{
+    uint32_t max;
+    if (dev_ics_queue_max(c, q, &max) && !max) {
+        vmsg_case_na(c, "queue %u does not exist (ICS)", q);
+        vmsg_case_abort(c);
+    }
 }
 
 int64_t dev_set_status(struct vmsg_case *c, uint32_t status, const char *clause)

@@ -64,4 +64,21 @@ uint32_t dev_config_chunk(struct vmsg_case *c);
 bool dev_hook_send(struct vmsg_case *c, uint32_t action, uint32_t a0, uint32_t a1);
 bool dev_hook_response(const struct vmsg_msg *m, uint32_t action, uint32_t *result);
 
+/* What the implementation conformance statement (ics.c, gathered before the
+ * cases) says; cases decide NA from it without asking again, and fall back
+ * to asking when it says nothing (no ICS, or the device did not answer). */
+/* Its GET_DEVICE_INFO answer; false when it has none. */
+bool dev_ics_info(struct vmsg_case *c, struct dev_info *info);
+/* 1: the device offers feature BIT, 0: it does not (or BIT lies past
+ * num_feature_bits), -1: the ICS does not say. */
+int dev_ics_offers(struct vmsg_case *c, unsigned bit);
+/* The maximum size of queue Q (0: the queue does not exist); false when the
+ * ICS does not say. */
+bool dev_ics_queue_max(struct vmsg_case *c, uint32_t q, uint32_t *max);
+/* NA and abort when the ICS says queue Q does not exist. */
+void dev_ics_need_queue(struct vmsg_case *c, uint32_t q);
+/* NA and abort when the ICS says the configuration space is smaller than
+ * MIN bytes (1: there is none). */
+void dev_ics_need_config(struct vmsg_case *c, uint32_t min);
+
 #endif

@@ -67,6 +67,14 @@ static const struct vmsg_case_def cases[] = {
      dcase_needs_reset, 0},
 };
 
+/* Gathered before the cases by vmsg_run_ics: what the device says about
+ * itself (no verdict, no clause). Its time box is the runner's default for
+ * gathering bodies (four case time boxes). */
+static const struct vmsg_case_def ics = {"device.ics", "what the device says about itself", D, {NULL}, "ics",
+                                         dcase_ics, 0};
+
+const struct vmsg_case_def *vmsg_suite_device_ics(void) { return &ics; }
+
 const struct vmsg_case_def *vmsg_suite_device(size_t *n)
 {
     *n = sizeof cases / sizeof cases[0];

@@ -51,7 +51,8 @@ complete -p vmsg | grep -q -- '-F _vmsg' || { echo "complete.sh: FAIL: not regis
 has "vmsg " decode dump clauses run report refdev refdrv check replay proxy proxy replay
 only "vmsg re" report refdev refdrv replay
 only "vmsg --ver" --version
-has "vmsg run --" --suite --iut --report --strict --list --quiet
+has "vmsg run --" --suite --iut --report --strict --list --quiet --no-check --ics
+only "vmsg run --ics bus.e" bus.event_avail=out-of-band bus.event_avail=in-band
 only "vmsg run --su" --suite
 only "vmsg run --suite " device driver bus all
 only "vmsg run -s d" device driver

@@ -1,9 +1,12 @@
 /* Mutation test: run each role's suite against its reference implementation
- * with one named fault at a time. A fault is killed when some case that
- * cites the fault's clause gives FAIL or WARN. The unfaulted references must
- * give no FAIL, WARN or ERROR at all. Every fault of every role must be
- * killed: the test prints the kill rate per role and fails on any survivor,
- * naming it with what its runs gave instead. */
+ * with one named fault at a time, as `vmsg run` does (the IUT's conformance
+ * statement gathered first, the passive checker judging every case's
+ * traffic). A fault is killed when a case that cites the fault's clause
+ * gives FAIL or WARN, or when a case carries a FAIL or WARN finding of the
+ * checker citing it. The unfaulted references must give no FAIL, WARN or
+ * ERROR at all. Every fault of every role must be killed: the test prints the kill
+ * rate per role (and by which of the two) and fails on any survivor, naming
+ * it with what its runs gave instead. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +25,7 @@
 struct tally {
     const char *clause; /* the fault's clause */
     bool killed;
+    bool by_case, by_checker;
     unsigned fail, warn, error;
     char first[300];
 };
@@ -41,7 +45,11 @@ static void on_result(void *arg, const struct vmsg_case_result *r)
         return;
     for (unsigned k = 0; k < VMSG_CASE_MAX_CLAUSES && r->def->clauses[k]; k++)
         if (!strcmp(r->def->clauses[k], t->clause))
-            t->killed = true;
+            t->killed = t->by_case = true;
+    for (unsigned k = 0; k < r->nfindings && k < VMSG_CASE_MAX_FINDINGS; k++)
+        if ((r->findings[k].verdict == VMSG_FAIL || r->findings[k].verdict == VMSG_WARN) &&
+            !strcmp(r->findings[k].clause, t->clause))
+            t->killed = t->by_checker = true;
 }
 
 static void run_suite(unsigned role, const char *uri, struct tally *t)
@@ -69,10 +77,24 @@ static void run_suite(unsigned role, const char *uri, struct tally *t)
         o.iut = &vmsg_iut_bus_ops;
         o.iut_arg = &iut;
     }
+    struct vmsg_ics *ics = calloc(1, sizeof *ics);
+    struct vmsg_case_result *gr = malloc(sizeof *gr);
+    assert_non_null(ics);
+    assert_non_null(gr);
+    vmsg_ics_init(ics);
+    const struct vmsg_case_def *gather = vmsg_suite_ics(role);
+    if (gather && vmsg_run_ics(gather, &o, ics, gr) == VMSG_ERROR) {
+        t->error++;
+        if (!t->first[0])
+            snprintf(t->first, sizeof t->first, "%s ERROR: %.200s", gather->id, gr->reason);
+    }
+    o.ics = vmsg_ics_pairs(ics);
     o.on_result = on_result;
     o.on_result_arg = t;
     struct vmsg_run_summary sum;
     vmsg_run_cases(cases, n, &o, &sum);
+    free(gr);
+    free(ics);
 }
 
 /* The personalities of the reference device (harness/ref/personalities): the
@@ -108,7 +130,7 @@ static void mutate_role(unsigned role, enum vmsg_fault_role frole, const char *b
     size_t n = 0, suite_cases = 0;
     vmsg_suite_cases(role, &suite_cases);
     const struct vmsg_fault *f = vmsg_faults(&n);
-    unsigned total = 0, killed = 0;
+    unsigned total = 0, killed = 0, by_case = 0, by_checker = 0;
     bool pers = frole == VMSG_FAULT_DEV; /* only the device has personalities */
     char uri[1024];
     if (suite_cases) {
@@ -140,12 +162,15 @@ static void mutate_role(unsigned role, enum vmsg_fault_role frole, const char *b
             run_suite(role, uri, &t);
         }
         killed += t.killed;
+        by_case += t.by_case;
+        by_checker += t.by_checker;
         if (!t.killed)
             printf("mutation: %s survives: no case citing %s failed (%s)\n", f[i].name, f[i].clause,
                    t.first[0] ? t.first : "no failure at all");
     }
-    printf("mutation: %s faults: %u of %u killed (%.0f%%)\n", vmsg_fault_role_name(frole), killed, total,
-           total ? 100.0 * killed / total : 0.0);
+    printf("mutation: %s faults: %u of %u killed (%.0f%%): %u by a case citing the fault's clause, %u by a "
+           "checker finding citing it\n",
+           vmsg_fault_role_name(frole), killed, total, total ? 100.0 * killed / total : 0.0, by_case, by_checker);
     fflush(stdout); /* the rate before any failure message */
     if (!total)
         fail_msg("%s: no faults in the catalog", vmsg_fault_role_name(frole));

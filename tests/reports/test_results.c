@@ -64,6 +64,9 @@ static void write_api_fixture(const char *path)
         {"device", "driver", req, 3, "short answer", true},
     };
     const char *cls[] = {"device.get-config.1"};
+    struct vmsg_results_case_finding cf[] = {
+        {2, "device.get-config.1", "check.get-config-gen", "MUST", VMSG_FAIL, "generation: expected 4, got 3"},
+    };
     for (unsigned v = 0; v < VMSG_VERDICT_COUNT; v++) {
         char id[64];
         snprintf(id, sizeof id, "api.case-%s", vmsg_verdict_name((enum vmsg_verdict)v));
@@ -73,7 +76,10 @@ static void write_api_fixture(const char *path)
                                       .expected = "4 bytes", .observed = "3 bytes",
                                       .frames = v == VMSG_FAIL ? fr : NULL,
                                       .nframes = v == VMSG_FAIL ? 2 : 0,
-                                      .reason = v == VMSG_SKIP ? "not selected" : NULL};
+                                      .reason = v == VMSG_SKIP ? "not selected" : NULL,
+                                      .findings = v == VMSG_FAIL ? cf : NULL,
+                                      .nfindings = v == VMSG_FAIL ? 1 : 0,
+                                      .findings_dropped = v == VMSG_FAIL ? 2 : 0};
         assert_int_equal(vmsg_results_add_case(r, &c), 0);
     }
     struct vmsg_results_finding f = {3, "common.reserved-zero.1", "MUST", VMSG_FAIL,

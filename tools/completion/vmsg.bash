@@ -59,6 +59,7 @@ _vmsg() {
     *:--profile | decode:-p | dump:-p | clauses:-p | run:-p | check:-p | proxy:-p | replay:-p) what=profile ;;
     *:--binding | decode:-b | dump:-b | check:-b) what=binding ;;
     run:--suite | run:-s) what=suite ;;
+    run:--ics) what=ics ;;
     run:--iut | run:-i | run:--driver-side | run:--device-side | replay:--iut | replay:-i) what=iut ;;
     proxy:--driver-side | proxy:-D | proxy:--device-side | proxy:-E) what=iut ;;
     replay:--as | replay:-a) what=side ;;
@@ -88,6 +89,10 @@ _vmsg() {
     profile) _vmsg_reply "$cur" $("$vmsg" --list-profiles 2>/dev/null) ;;
     binding) _vmsg_reply "$cur" none ffa-b ffa-c ffa-d ffa-e ;;
     suite) _vmsg_reply "$cur" device driver bus all ;;
+    ics) # entries cases read that the harness cannot ask (SECTION.KEY=VALUE)
+        _vmsg_reply "$cur" bus.event_avail=out-of-band bus.event_avail=in-band bus.devices=
+        compopt -o nospace 2>/dev/null
+        ;;
     format)
         if [[ $cmd == check ]]; then _vmsg_reply "$cur" text json; else _vmsg_reply "$cur" json junit tap md html text; fi ;;
     checkrole) _vmsg_reply "$cur" driver device bus all ;;

@@ -26,7 +26,10 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: vmsg run [OPTIONS]\n"
             "Run the conformance suites against an implementation under test (IUT).\n"
-            "Without --iut, every suite runs against the built-in reference implementations.\n\n"
+            "Without --iut, every suite runs against the built-in reference implementations.\n"
+            "Before the device and bus suites the IUT's conformance statement (what it says about\n"
+            "itself) is gathered, recorded and handed to the cases; the passive checker also judges\n"
+            "the traffic of every case.\n\n"
             "  -s, --suite S        device, driver, bus or all (default: all)\n"
             "  -i, --iut URI        the IUT: builtin:refdev[?fault=NAME], exec:PROGRAM ARGS, unix:PATH,\n"
             "                       tcp:HOST:PORT, seqpacket:PATH, shm:DIR/NAME (see vmsg(1))\n"
@@ -35,6 +38,9 @@ static void usage(FILE *out)
             "                       (default: builtin:refbus, the in-process reference bus; --iut\n"
             "                       builtin:refbus?fault=NAME selects it with faults)\n"
             "      --bus-devices N,N  bus suite: device numbers behind the device side (default: dev-num, dev-num+1)\n"
+            "      --ics KEY=VALUE  declare an entry of the IUT's conformance statement that the harness\n"
+            "                       cannot ask (e.g. bus.event_avail=out-of-band); repeatable; a declared\n"
+            "                       entry wins over a gathered one\n"
             "  -p, --profile P      wire profile (default v1)\n"
             "  -d, --dev-num N      device number under test (default 1)\n"
             "  -m, --max-size N     bus maximum message size (default 264)\n"
@@ -48,6 +54,8 @@ static void usage(FILE *out)
             "      --reply-timeout MS  how long to wait for one answer (default 500; 50 for builtin:)\n"
             "  -r, --report DIR     write results.json and the reports into DIR\n"
             "      --no-fork        run cases in this process (debugging; no time box)\n"
+            "      --no-check       the passive checker does not judge the cases' traffic (verdicts come\n"
+            "                       from the cases' own checks and the codec only)\n"
             "  -v, --verbose        print every case, not only the unexpected ones\n"
             "  -q, --quiet          print only the closing line\n"
             "  -h, --help           this text\n\n"
@@ -56,8 +64,53 @@ static void usage(FILE *out)
             "  vmsg run                                       # all suites, built-in references\n"
             "  vmsg run --suite device --iut exec:./my-device --report out/\n"
             "  vmsg run --suite bus --driver-side unix:/run/bus-drv.sock --device-side unix:/run/bus-dev.sock\n"
-            "  vmsg run --suite device --iut builtin:refdev?fault=dev-ignore-generation -k 'device.config.*'\n\n"
+            "  vmsg run --suite device --iut builtin:refdev?fault=dev-ignore-generation -k 'device.config.*'\n"
+            "  vmsg run --suite bus --driver-side unix:/d.sock --device-side unix:/v.sock --ics bus.event_avail=out-of-band\n\n"
             "exit: 0 nothing unexpected, 1 failures, 2 usage or input error, 3 harness or transport error\n");
+}
+
+/* KEY=VALUE of --ics: a "section.key" name and any value. */
+static bool declare(struct vmsg_ics *ics, const char *arg)
+{
+    const char *eq = arg ? strchr(arg, '=') : NULL;
+    char key[sizeof ics->e[0].key];
+    size_t n = eq ? (size_t)(eq - arg) : 0;
+    if (!eq || !n || n >= sizeof key || !memchr(arg, '.', n) || arg[0] == '.' || arg[n - 1] == '.') {
+        fprintf(stderr, "vmsg: run: --ics: '%s' is not SECTION.KEY=VALUE (e.g. bus.event_avail=out-of-band)\n",
+                arg ? arg : "");
+        return false;
+    }
+    memcpy(key, arg, n);
+    key[n] = 0;
+    if (!vmsg_ics_set(ics, key, eq + 1)) {
+        fprintf(stderr, "vmsg: run: --ics: too many entries (at most %u)\n", (unsigned)VMSG_ICS_MAX);
+        return false;
+    }
+    return true;
+}
+
+/* The conformance statement of ROLE's IUT before its cases: gathered (when
+ * the suite has a gathering body) on top of the declared entries, which
+ * win; recorded; handed to the cases through ro->ics. Returns 3 when the
+ * gathering ended in ERROR (the IUT hung or crashed: the cases still run),
+ * 0 otherwise. */
+static int gather_ics(unsigned role, struct vmsg_run_opts *ro, const struct vmsg_ics *declared, struct vmsg_ics *ics,
+                      struct vmsg_run_output *out)
+{
+    const struct vmsg_case_def *def = vmsg_suite_ics(role);
+    struct vmsg_case_result *r = def ? malloc(sizeof *r) : NULL;
+    *ics = *declared;
+    ro->ics = vmsg_ics_pairs(ics);
+    if (def && r) {
+        vmsg_run_ics(def, ro, ics, r);
+        for (unsigned i = 0; i < declared->n; i++)
+            vmsg_ics_set(ics, declared->e[i].key, declared->e[i].value);
+    }
+    vmsg__run_output_ics_all(out, role, ics, r);
+    ro->ics = vmsg_ics_pairs(ics);
+    int rc = r && r->verdict == VMSG_ERROR ? 3 : 0;
+    free(r);
+    return rc;
 }
 
 static int parse_uint(const char *opt, const char *s, unsigned long max, unsigned long *out)
@@ -74,7 +127,10 @@ static int parse_uint(const char *opt, const char *s, unsigned long max, unsigne
 
 int vmsg_cmd_run(int argc, char **argv)
 {
-    enum { OPT_STRICT = 256, OPT_SEED, OPT_NOFORK, OPT_REPLY, OPT_DRIVER_SIDE, OPT_DEVICE_SIDE, OPT_BUS_DEVICES };
+    enum {
+        OPT_STRICT = 256, OPT_SEED, OPT_NOFORK, OPT_REPLY, OPT_DRIVER_SIDE, OPT_DEVICE_SIDE, OPT_BUS_DEVICES,
+        OPT_ICS, OPT_NO_CHECK
+    };
     static const struct option lopts[] = {
         {"suite", required_argument, 0, 's'},  {"iut", required_argument, 0, 'i'},
         {"profile", required_argument, 0, 'p'}, {"dev-num", required_argument, 0, 'd'},
@@ -86,7 +142,8 @@ int vmsg_cmd_run(int argc, char **argv)
         {"report", required_argument, 0, 'r'}, {"no-fork", no_argument, 0, OPT_NOFORK},
         {"verbose", no_argument, 0, 'v'},        {"quiet", no_argument, 0, 'q'},
         {"driver-side", required_argument, 0, OPT_DRIVER_SIDE}, {"device-side", required_argument, 0, OPT_DEVICE_SIDE},
-        {"bus-devices", required_argument, 0, OPT_BUS_DEVICES},
+        {"bus-devices", required_argument, 0, OPT_BUS_DEVICES}, {"ics", required_argument, 0, OPT_ICS},
+        {"no-check", no_argument, 0, OPT_NO_CHECK},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     struct vmsg_run_opts o;
     memset(&o, 0, sizeof o);
@@ -99,7 +156,8 @@ int vmsg_cmd_run(int argc, char **argv)
     o.timeout_multiplier = vmsg_timeout_multiplier_from_env();
     const char *iut = NULL, *expect = NULL, *report = NULL;
     const char *drv_side = NULL, *dev_side = NULL, *bus_devices = NULL;
-    const char *ics[3] = {NULL, NULL, NULL};
+    const char *declared_args[64];
+    unsigned ndeclared = 0;
     bool list = false;
     int verbosity = 1, c;
     unsigned long v;
@@ -163,6 +221,14 @@ int vmsg_cmd_run(int argc, char **argv)
         case OPT_DRIVER_SIDE: drv_side = optarg; break;
         case OPT_DEVICE_SIDE: dev_side = optarg; break;
         case OPT_BUS_DEVICES: bus_devices = optarg; break;
+        case OPT_ICS:
+            if (ndeclared == sizeof declared_args / sizeof declared_args[0]) {
+                fprintf(stderr, "vmsg: run: --ics: at most %zu entries\n", sizeof declared_args / sizeof declared_args[0]);
+                return 2;
+            }
+            declared_args[ndeclared++] = optarg;
+            break;
+        case OPT_NO_CHECK: o.no_check = true; break;
         case 'v': verbosity = 2; break;
         case 'q': verbosity = 0; break;
         case 'h': usage(stdout); return 0;
@@ -186,15 +252,30 @@ int vmsg_cmd_run(int argc, char **argv)
             fprintf(stderr, "vmsg: run: --bus-devices: '%s' is not a list of numbers like 1,2,9\n", bus_devices);
             return 2;
         }
-        ics[0] = "bus.devices", ics[1] = bus_devices;
-        o.ics = ics;
     }
+    /* declared entries of the conformance statement, handed to every suite */
+    struct vmsg_ics *declared = calloc(2, sizeof *declared);
+    if (!declared) {
+        fprintf(stderr, "vmsg: run: out of memory\n");
+        return 3;
+    }
+    struct vmsg_ics *ics = &declared[1]; /* the statement of the suite being run */
+    vmsg_ics_init(declared);
+    if (bus_devices)
+        vmsg_ics_set(declared, "bus.devices", bus_devices);
+    for (unsigned i = 0; i < ndeclared; i++)
+        if (!declare(declared, declared_args[i])) {
+            free(declared);
+            return 2;
+        }
+    o.ics = vmsg_ics_pairs(declared);
     struct vmsg_expectation *ex = NULL;
     if (expect) {
         char err[512];
         ex = vmsg_expectations_load(expect, &o.nexpect, err, sizeof err);
         if (!ex) {
             fprintf(stderr, "vmsg: %s\n", err);
+            free(declared);
             return 2;
         }
         o.expect = ex;
@@ -212,6 +293,7 @@ int vmsg_cmd_run(int argc, char **argv)
                 }
         }
         free(ex);
+        free(declared);
         return 0;
     }
     /* Check every IUT before any output: a typo in a URI, a fault name or a
@@ -228,6 +310,7 @@ int vmsg_cmd_run(int argc, char **argv)
         if (vmsg_iut_bus_init(&probe, iut, role, &o.link, err, sizeof err) != 0) {
             fprintf(stderr, "vmsg: run: %s\n", err);
             free(ex);
+            free(declared);
             return 2;
         }
         if (vmsg_iut_bus_is_builtin(&probe)) {
@@ -235,6 +318,7 @@ int vmsg_cmd_run(int argc, char **argv)
             if (vmsg_bus_open(probe.uri, &probe.bopts, &b, err, sizeof err) != VMSG_BUS_OK) {
                 fprintf(stderr, "vmsg: run: --iut: %s\n", err);
                 free(ex);
+                free(declared);
                 return 2;
             }
             vmsg_bus_close(b);
@@ -243,6 +327,7 @@ int vmsg_cmd_run(int argc, char **argv)
     struct vmsg_run_output out;
     if (vmsg__run_output_open(&out, report, iut ? iut : drv_side ? drv_side : "builtin", &o, verbosity) != 0) {
         free(ex);
+        free(declared);
         return 2;
     }
     int rc = 0;
@@ -292,6 +377,8 @@ int vmsg_cmd_run(int argc, char **argv)
         /* in-process references answer at once; real IUTs get half a second */
         if (!ro.reply_timeout_ms)
             ro.reply_timeout_ms = builtin ? 50 : 500;
+        if (gather_ics(role, &ro, declared, ics, &out) == 3)
+            rc = 3;
         ro.on_result = vmsg__run_output_case;
         ro.on_result_arg = &out;
         struct vmsg_run_summary sum;
@@ -307,6 +394,7 @@ int vmsg_cmd_run(int argc, char **argv)
     }
     int wrc = vmsg__run_output_close(&out, &total);
     free(ex);
+    free(declared);
     if (wrc && rc < 3)
         rc = 3;
     return rc;

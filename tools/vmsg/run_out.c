@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <vmsg/catalog.h>
+#include <vmsg/check.h>
 #include <vmsg/results.h>
 #include <vmsg/version.h>
 
@@ -47,6 +48,82 @@ void vmsg__run_output_ics(struct vmsg_run_output *out, const char *section, cons
         vmsg_results_set_ics(out->results, section, key, value);
 }
 
+/* "device.config_size" -> section "device", key "config_size". */
+static void ics_entry(struct vmsg_run_output *out, const char *key, const char *value)
+{
+    char sec[48];
+    const char *dot = strchr(key, '.');
+    size_t n = dot ? (size_t)(dot - key) : 0;
+    if (!dot || n >= sizeof sec) {
+        vmsg__run_output_ics(out, "ics", key, value);
+        return;
+    }
+    memcpy(sec, key, n);
+    sec[n] = 0;
+    vmsg__run_output_ics(out, sec, dot + 1, value);
+}
+
+/* One line of what matters most to the cases. */
+static void ics_line(unsigned role, const struct vmsg_ics *ics)
+{
+    static const char *const device[][2] = {
+        {"device.info", "info"},         {"device.device_id", "device_id"},
+        {"device.vendor_id", "vendor_id"}, {"device.num_feature_bits", "feature bits"},
+        {"features.offered", "offers"},   {"device.config_size", "config bytes"},
+        {"device.max_virtqueues", "queues"}, {"shm.regions", "shm regions"},
+        {"link.max_msg_size", "max size"}, {NULL, NULL}};
+    static const char *const bus[][2] = {
+        {"bus.max_msg_size", "max size"}, {"bus.params", "params"},
+        {"bus.devices", "devices served"}, {"bus.get_devices", "GET_DEVICES reports"},
+        {"bus.ping", "PING"},             {"bus.event_avail", "EVENT_AVAIL"}, {NULL, NULL}};
+    const char *const(*shown)[2] = role == VMSG_IUT_BUS ? bus : device;
+    printf("%s.ics:", vmsg_iut_role_name(role));
+    bool any = false;
+    for (size_t i = 0; shown[i][0]; i++) {
+        const char *v = vmsg_ics_get(ics, shown[i][0]);
+        if (!v)
+            continue;
+        printf("%s %s %s", any ? "," : "", shown[i][1], v);
+        any = true;
+    }
+    printf("%s\n", any ? "" : " nothing gathered");
+}
+
+void vmsg__run_output_ics_all(struct vmsg_run_output *out, unsigned role, const struct vmsg_ics *ics,
+                              const struct vmsg_case_result *r)
+{
+    const char *suite = vmsg_iut_role_name(role);
+    for (unsigned i = 0; i < ics->n; i++)
+        ics_entry(out, ics->e[i].key, ics->e[i].value);
+    if (!r)
+        return;
+    char how[320];
+    if (r->verdict == VMSG_ERROR)
+        snprintf(how, sizeof how, "ERROR: %s", r->reason);
+    else
+        snprintf(how, sizeof how, "gathered in %llu ms%s", (unsigned long long)r->duration_ms,
+                 ics->dropped ? " (some entries did not fit)" : "");
+    vmsg__run_output_ics(out, "ics", suite, how);
+    if (r->verdict == VMSG_ERROR) {
+        out->tally.findings[VMSG_ERROR]++;
+        if (out->results) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "%s.ics: %s", suite, r->reason);
+            struct vmsg_results_finding f = {0, "", "", VMSG_ERROR, msg};
+            vmsg_results_add_finding(out->results, &f);
+        }
+        if (out->verbosity > 0) {
+            /* like an unexpected case: the run goes on with the cases */
+            printf("%s.ics: ERROR (%s)\n", suite, r->reason);
+            fflush(stdout);
+        }
+    }
+    if (out->verbosity > 1) {
+        ics_line(role, ics);
+        fflush(stdout);
+    }
+}
+
 static bool unexpected(enum vmsg_verdict v)
 {
     return v == VMSG_FAIL || v == VMSG_ERROR || v == VMSG_XPASS || v == VMSG_WARN;
@@ -71,6 +148,13 @@ static void record(struct vmsg_run_output *out, const struct vmsg_case_result *r
         frames[i] = (struct vmsg_results_frame){f->dir ? iut : h, f->dir ? h : iut, f->bytes, f->len,
                                                 NULL, f->marked};
     }
+    struct vmsg_results_case_finding fnd[VMSG_CASE_MAX_FINDINGS];
+    for (unsigned i = 0; i < r->nfindings && i < VMSG_CASE_MAX_FINDINGS; i++) {
+        const struct vmsg_case_finding *f = &r->findings[i];
+        vmsg_results_cite(out->results, f->clause);
+        fnd[i] = (struct vmsg_results_case_finding){f->frame, f->clause, f->rule, vmsg_check_level_name(f->level),
+                                                    (enum vmsg_verdict)f->verdict, f->message};
+    }
     struct vmsg_results_case rc = {
         .id = d->id,
         .suite = sides[d->role < 3 ? d->role : 0],
@@ -86,6 +170,9 @@ static void record(struct vmsg_run_output *out, const struct vmsg_case_result *r
         .reason = r->reason[0] ? r->reason : NULL,
         .stderr_text = r->side_text[0] ? r->side_text : NULL,
         .stderr_len = strlen(r->side_text),
+        .findings = fnd,
+        .nfindings = r->nfindings < VMSG_CASE_MAX_FINDINGS ? r->nfindings : VMSG_CASE_MAX_FINDINGS,
+        .findings_dropped = r->findings_dropped,
     };
     if (vmsg_results_add_case(out->results, &rc) != 0 && !out->write_failed) {
         fprintf(stderr, "vmsg: run: %s\n", vmsg_results_error(out->results));

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vmsg/endpoint.h>
 #include <vmsg/wire.h>
 
 enum vmsg_verdict {
@@ -64,6 +65,10 @@ struct vmsg_iut_ops {
     /* Text the IUT wrote on the side (an exec child's stderr), or NULL. */
     const char *(*side_text)(void *conn);
     void (*close)(void *conn);
+    /* Optional: the bus parameters this connection advertises (revision,
+     * maximum message size, transport feature bits); false or NULL when the
+     * transport does not say. */
+    bool (*params)(void *conn, struct vmsg_bus_params *out);
 };
 
 /* What the harness knows about the link (bus parameters and profile). */
@@ -81,6 +86,16 @@ uint32_t vmsg_case_rand(struct vmsg_case *c);
 /* Implementation conformance statement values gathered before the run
  * (NULL when absent), e.g. "device.num_feature_bits". */
 const char *vmsg_case_ics(const struct vmsg_case *c, const char *key);
+/* The same value read as a number (strtoul base 0, the whole value); false
+ * when absent or not a number (e.g. "no answer"). */
+bool vmsg_case_ics_u32(const struct vmsg_case *c, const char *key, uint32_t *out);
+/* Inside an ICS gathering body (vmsg_run_ics): record KEY = value. Outside
+ * one, a no-op. */
+__attribute__((format(printf, 3, 4)))
+void vmsg_case_set_ics(struct vmsg_case *c, const char *key, const char *fmt, ...);
+/* The bus parameters the connection of SIDE advertises (see
+ * vmsg_iut_ops.params); false when the transport does not say. */
+bool vmsg_case_bus_params(struct vmsg_case *c, unsigned side, struct vmsg_bus_params *out);
 
 /* Send a frame; recorded as evidence. Transport failures end the case with
  * ERROR (they never come back to the case body as a verdict of the IUT);
@@ -164,6 +179,17 @@ struct vmsg_frame_rec {
     uint32_t full_len;
 };
 
+/* One finding of the passive checker (vmsg/check.h) attached to a case. */
+#define VMSG_CASE_MAX_FINDINGS 8
+struct vmsg_case_finding {
+    uint32_t frame;          /* 1-based position of the frame in the case's exchange */
+    uint8_t level;           /* enum vmsg_check_level: MUST, SHOULD, MAY */
+    uint8_t verdict;         /* enum vmsg_verdict: FAIL, WARN or INFO */
+    char clause[48];         /* the clause the checker cites */
+    char rule[48];           /* "check.resp-echo" */
+    char message[200];       /* "field: expected X, got Y (context)" */
+};
+
 struct vmsg_case_result {
     const struct vmsg_case_def *def;
     enum vmsg_verdict verdict;
@@ -177,6 +203,12 @@ struct vmsg_case_result {
     unsigned nframes;
     unsigned frames_dropped;
     struct vmsg_frame_rec frames[VMSG_EVIDENCE_MAX_FRAMES];
+    /* Findings of the passive checker on frames the IUT sent, citing clauses
+     * of the IUT's role (see vmsg_run_opts.no_check); each one also counts
+     * as a verdict of the case. */
+    unsigned nfindings;
+    unsigned findings_dropped;
+    struct vmsg_case_finding findings[VMSG_CASE_MAX_FINDINGS];
 };
 
 /* --- the runner ---------------------------------------------------------- */
@@ -218,6 +250,11 @@ struct vmsg_run_opts {
      * connection of iut; NULL when it has none. Returns VMSG_IO_OK or
      * VMSG_IO_ERROR with the reason in reply. */
     enum vmsg_io (*iut_control)(void *conn, const char *cmd, char *reply, size_t cap);
+    /* The passive checker (vmsg/check.h) also judges every case's traffic:
+     * its findings on frames the IUT sent, citing a clause of the IUT's role
+     * (or a common one), join the case's verdict (MUST -> FAIL, SHOULD ->
+     * WARN, MAY -> INFO) and its evidence. true turns that off. */
+    bool no_check;
 };
 
 struct vmsg_run_summary {
@@ -233,6 +270,42 @@ bool vmsg_case_selected(const struct vmsg_case_def *d, const struct vmsg_run_opt
  * could not run (cannot fork...). */
 int vmsg_run_cases(const struct vmsg_case_def *cases, size_t n, const struct vmsg_run_opts *o,
                    struct vmsg_run_summary *sum);
+
+/* --- implementation conformance statement (ICS) ---------------------------
+ * What the IUT says about itself, gathered once before a suite's cases by a
+ * gathering body: a case body (it talks to the IUT through the same vmsg_case
+ * calls) that records "section.key" = value entries with vmsg_case_set_ics
+ * instead of stating verdicts. It runs like a case: in its own process, with
+ * a fresh connection and a time box, so an IUT that hangs or crashes ends it
+ * with ERROR (the reason says after which message) while the entries
+ * recorded so far are kept. */
+#define VMSG_ICS_MAX 192
+struct vmsg_ics_entry {
+    char key[48];            /* "device.config_size" */
+    char value[160];
+};
+struct vmsg_ics {
+    unsigned n;
+    unsigned dropped;        /* entries that did not fit */
+    struct vmsg_ics_entry e[VMSG_ICS_MAX];
+    const char *pairs[2 * VMSG_ICS_MAX + 2]; /* filled by vmsg_ics_pairs */
+};
+void vmsg_ics_init(struct vmsg_ics *ics);
+/* Add KEY = VALUE, or replace the value of KEY. false when full or the key
+ * is empty or too long. */
+bool vmsg_ics_set(struct vmsg_ics *ics, const char *key, const char *value);
+const char *vmsg_ics_get(const struct vmsg_ics *ics, const char *key);
+/* The entries as the NULL-terminated key/value pairs vmsg_run_opts.ics takes
+ * (valid until ics changes). */
+const char *const *vmsg_ics_pairs(struct vmsg_ics *ics);
+/* Run the gathering body DEF against o's IUT (isolated and time-boxed when
+ * o->isolate; the time box is DEF's timeout or four case timeouts, scaled);
+ * entries go into ICS (added to what it holds). r receives the outcome: PASS,
+ * or ERROR with the reason; verdicts the body's requests state (a request
+ * without answer) are not kept: the body records them as entries. Returns
+ * r->verdict. */
+enum vmsg_verdict vmsg_run_ics(const struct vmsg_case_def *def, const struct vmsg_run_opts *o,
+                               struct vmsg_ics *ics, struct vmsg_case_result *r);
 
 /* Expectations file (YAML sequence of {case, verdict, reason}); errors as
  * file:line:col in err. Returns a malloc'd array (free with free()). */

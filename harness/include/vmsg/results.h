@@ -95,6 +95,19 @@ struct vmsg_results_frame {
     bool failing; /* the message that broke the clause */
 };
 
+/* A finding of the passive checker on the case's own traffic, kept with the
+ * case (evidence.findings): its clause is cited, its verdict joins the
+ * clause's coverage, but it is not counted again in the tally (the case's
+ * verdict already holds it). */
+struct vmsg_results_case_finding {
+    uint64_t frame;       /* n of the evidence frame it is about (1-based) */
+    const char *clause;   /* clause id the checker cites */
+    const char *rule;     /* checker rule id ("check.resp-echo") */
+    const char *level;    /* "MUST", "SHOULD", "MAY" */
+    enum vmsg_verdict verdict;
+    const char *message;  /* "field: expected X, got Y (context)" */
+};
+
 struct vmsg_results_case {
     const char *id;    /* "device.get-config.offset-out-of-range" */
     const char *suite; /* "device" */
@@ -110,6 +123,9 @@ struct vmsg_results_case {
     const char *reason;   /* why XFAIL, SKIP, NA or ERROR (may be NULL) */
     const char *stderr_text; /* the IUT's stderr during the case (any bytes; may be NULL) */
     size_t stderr_len;
+    const struct vmsg_results_case_finding *findings; /* the checker's, may be NULL */
+    size_t nfindings;
+    size_t findings_dropped; /* more findings than the case kept */
 };
 
 struct vmsg_results_finding {
