@@ -78,7 +78,7 @@ _vmsg() {
     refdrv:--connect | refdrv:-c) what=iut ;;
     refdev:--personality | refdev:-p) what=personality ;;
     refdev:--fault | refdev:-f | refdrv:--fault | refdrv:-f) what=fault ;;
-    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t)
+    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t | replay:--window | replay:-w)
         COMPREPLY=()
         return 0
         ;;
