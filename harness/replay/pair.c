@@ -121,6 +121,7 @@ static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t 
     struct vmsg_msg m;
     if (first == NONE || vmsg_decode_header(x->o->profile, x->o->binding, f, len, &m) != VMSG_OK)
         return first < x->pos ? first : NONE; /* compared byte for byte */
+    vmsg__win_fill(x, x->ahead); /* out of order: every candidate of the window */
     /* responses (and a live driver's requests) in request order per device
      * number; events per device and message; else the oldest open record of
      * the same kind already reached, so a wrong dev_num still shows as one */

@@ -108,7 +108,7 @@ static void walk(struct vmsg__rp *x)
     uint64_t start = vmsg__replay_now_ns(), first_ts = 0;
     bool have_first = false;
     for (;;) {
-        vmsg__win_fill(x);
+        vmsg__win_fill(x, 1);
         vmsg__win_retire(x);
         if (!running(x) || x->pos == x->tail)
             return;

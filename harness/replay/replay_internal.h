@@ -48,11 +48,15 @@ void vmsg__lat_stats(const struct vmsg__lat *l, struct vmsg_replay_stats *st);
 
 #define VMSG__NO_GROUP UINT32_MAX
 
-/* One capture record in the window. */
+/* One capture record in the window. Messages up to VMSG__SLOT_INLINE
+ * bytes (nearly all) live in the slot itself: the ring stays small and
+ * contiguous, and the in-order case touches two or three slots. */
+#define VMSG__SLOT_INLINE 64
 struct vmsg__slot {
     uint64_t frame;
     uint64_t ts_ns;
-    uint8_t *buf;              /* owned, cap bytes */
+    uint8_t *buf;              /* inl, or heap (owned, cap bytes) */
+    uint8_t *heap;
     uint32_t cap, len;
     uint32_t wire_len;         /* bad == cut: the length on the wire */
     uint16_t bus, dev_num;
@@ -62,6 +66,7 @@ struct vmsg__slot {
     bool deferred;             /* theirs, an event: not in by our next send, left open */
     uint8_t bad;               /* bad input, raised when the walk reaches it (enum in window.c) */
     uint32_t group;
+    uint8_t inl[VMSG__SLOT_INLINE];
 };
 
 /* One exchange group (a case). */
@@ -88,7 +93,7 @@ struct vmsg__rp {
     /* the window: records [head, tail) of the capture, walk at pos */
     struct vmsg__slot *ring;
     uint64_t mask, head, pos, tail;
-    unsigned ahead, behind;    /* records read ahead of pos / kept open behind it */
+    unsigned ahead, behind;    /* records paired ahead of pos / kept open behind it */
     bool eof;                  /* no more records (end, or a reader error) */
     bool read_error;
     uint64_t open_all;         /* expected records behind pos not yet paired */
@@ -120,8 +125,9 @@ uint64_t vmsg__replay_now_ns(void);
 /* window.c */
 bool vmsg__win_init(struct vmsg__rp *x);
 void vmsg__win_free(struct vmsg__rp *x);
-/* Read until `ahead` records lie at or beyond pos (or the end). */
-void vmsg__win_fill(struct vmsg__rp *x);
+/* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
+ * end. The walk needs one; pairing out of order reads the whole window. */
+void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
 void vmsg__win_retire(struct vmsg__rp *x);
 static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { return &x->ring[i & x->mask]; }
 /* The walk reached slot s: status 2 with the message when it is bad input. */

@@ -36,7 +36,7 @@ void vmsg__win_free(struct vmsg__rp *x)
     if (!x->ring)
         return;
     for (uint64_t i = 0; i <= x->mask; i++)
-        free(x->ring[i].buf);
+        free(x->ring[i].heap);
     free(x->ring);
     x->ring = NULL;
 }
@@ -81,15 +81,19 @@ static void take(struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap
         s->wire_len = r->len;
         return;
     }
-    if (r->caplen > s->cap) {
-        uint32_t cap = r->caplen < 256 ? 256 : r->caplen;
-        uint8_t *b = realloc(s->buf, cap);
-        if (!b) {
-            mark_bad(s, BAD_MEM);
-            return;
+    if (r->caplen <= VMSG__SLOT_INLINE) {
+        s->buf = s->inl;
+    } else {
+        if (r->caplen > s->cap) {
+            uint8_t *b = realloc(s->heap, r->caplen);
+            if (!b) {
+                mark_bad(s, BAD_MEM);
+                return;
+            }
+            s->heap = b;
+            s->cap = r->caplen;
         }
-        s->buf = b;
-        s->cap = cap;
+        s->buf = s->heap;
     }
     memcpy(s->buf, r->msg, r->caplen);
     s->len = r->caplen;
@@ -121,9 +125,11 @@ static void take(struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap
         x->groups[s->group].c.first_frame = s->frame;
 }
 
-void vmsg__win_fill(struct vmsg__rp *x)
+void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
 {
-    while (!x->eof && x->tail - x->pos < x->ahead) {
+    if (want > x->ahead)
+        want = x->ahead;
+    while (!x->eof && x->tail - x->pos < want) {
         struct vmsg_cap_rec r;
         int n = vmsg_cap_next(x->rd, &r);
         if (n != 1) {
