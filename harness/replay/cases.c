@@ -14,7 +14,7 @@
 
 #include "replay_internal.h"
 
-#define MAX_GROUPS 4096u /* past this, one group "(other)" takes the rest */
+#define MAX_GROUPS 512u /* past this, one group "(other)" takes the rest (each is a results case) */
 
 enum { TAG_UNDECODABLE = 2, TAG_SESSION = 3, TAG_OTHER = 4 };
 
