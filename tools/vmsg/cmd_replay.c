@@ -90,7 +90,8 @@ static void on_div(void *user, const struct vmsg_replay_divergence *d)
     fflush(stdout);
 }
 
-/* "replay.dev1.GET_CONFIG", "replay.bus2.dev1.GET_CONFIG", "replay.dev1.end-of-session" */
+/* "replay.dev1.GET_CONFIG", "replay.bus2.dev1.GET_CONFIG" (bus instance 2),
+ * "replay.dev0.bus-GET_DEVICES" (bus message), "replay.dev1.end-of-session" */
 static void case_id(const struct vmsg_replay_case *rc, char *out, size_t cap)
 {
     char name[64];
@@ -105,7 +106,8 @@ static void case_id(const struct vmsg_replay_case *rc, char *out, size_t cap)
     if (rc->bus && o > 0 && (size_t)o < cap)
         o += snprintf(out + o, cap - (size_t)o, "bus%u.", (unsigned)rc->bus);
     if (o > 0 && (size_t)o < cap)
-        snprintf(out + o, cap - (size_t)o, "dev%u.%s", (unsigned)rc->dev_num, name);
+        snprintf(out + o, cap - (size_t)o, "dev%u.%s%s", (unsigned)rc->dev_num,
+                 rc->cls == VMSG_CLASS_BUS ? "bus-" : "", name); /* the same msg_id may be both */
 }
 
 static void on_case(void *user, const struct vmsg_replay_case *rc)
