@@ -113,7 +113,7 @@ static void walk(struct vmsg__rp *x)
         if (!running(x) || x->pos == x->tail)
             return;
         struct vmsg__slot *s = vmsg__win_at(x, x->pos);
-        if (!vmsg__win_check(x, s))
+        if (s->bad && !vmsg__win_check(x, s))
             return;
         x->st->records++;
         x->st->last_frame = s->frame;

@@ -101,8 +101,8 @@ struct vmsg_replay_case {
 };
 typedef void (*vmsg_replay_case_cb)(void *user, const struct vmsg_replay_case *c);
 
-#define VMSG_REPLAY_WINDOW_DEFAULT 64
-#define VMSG_REPLAY_WINDOW_MAX 4096
+#define VMSG_REPLAY_WINDOW_DEFAULT 64u
+#define VMSG_REPLAY_WINDOW_MAX 4096u
 
 struct vmsg_replay_opts {
     unsigned profile;          /* enum vmsg_profile */
