@@ -1,16 +1,23 @@
-/* Capture reader: pcap_open_offline + pcap_next_ex, one record at a time
- * (memory does not depend on the file's length). Everything inside a record
- * is read with the cursor. */
+/* Capture reader: libpcap opens and validates the file; classic pcap files
+ * are then read record by record directly (pcapfile.c: libpcap's per-record
+ * path was the bulk of a replay's cost), others with pcap_next_ex. Memory
+ * does not depend on the file's length. Everything inside a record is read
+ * with the cursor. */
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <vmsg/capture.h>
 #include <vmsg/cursor.h>
 
+#include "capture_internal.h"
+
 struct vmsg_cap_reader {
     pcap_t *p;
+    struct vmsg__pcapfile fast; /* classic pcap files: records read directly */
     char *name;
     int linktype;
     unsigned flags;
@@ -38,7 +45,16 @@ static bool is_user(int lt)
 struct vmsg_cap_reader *vmsg_cap_reader_open(const char *path, unsigned flags, char *err, size_t errcap)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+    /* our own FILE: its descriptor serves the direct record loop */
+    bool in = !strcmp(path, "-");
+    FILE *fp = in ? stdin : fopen(path, "rb");
+    if (!fp) {
+        seterr(err, errcap, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+    if (!p && !in)
+        fclose(fp);
     if (!p) {
         size_t n = strlen(path);
         /* libpcap names the file itself in some messages (open failures) */
@@ -64,6 +80,9 @@ struct vmsg_cap_reader *vmsg_cap_reader_open(const char *path, unsigned flags, c
     }
     r->p = p;
     r->linktype = lt;
+    long pos = in ? -1 : ftell(fp);
+    if (pos > 0 && pcap_major_version(p) == 2)
+        vmsg__pcapfile_open(&r->fast, fileno(fp), (uint64_t)pos, (uint32_t)pcap_snapshot(p));
     r->flags = flags;
     return r;
 }
@@ -103,6 +122,17 @@ static int parse_header(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vm
  * own length is skipped too. The last name tag wins. */
 static int parse_tags(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg_cap_rec *rec)
 {
+    /* the list our writer makes (name tag with vmsgcap padded to 8, end tag):
+     * one comparison instead of the walk */
+    static const uint8_t ours[16] = {0, VMSG_EXP_PDU_TAG_PROTO_NAME, 0, 8, 'v', 'm', 's', 'g', 'c', 'a', 'p', 0,
+                                     0, VMSG_EXP_PDU_TAG_END, 0, 0};
+    struct vmsg_cur t = *c;
+    const uint8_t *head = vmsg_cur_take(&t, sizeof ours);
+    if (head && !memcmp(head, ours, sizeof ours)) {
+        *c = t;
+        rec->form = VMSG_CAP_FORM_VMSGCAP;
+        return parse_header(r, c, rec);
+    }
     const uint8_t *name = NULL;
     size_t name_len = 0;
     for (;;) {
@@ -144,26 +174,50 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
 {
     if (r->failed)
         return -1;
-    struct pcap_pkthdr *h;
-    const u_char *data;
-    int rc = pcap_next_ex(r->p, &h, &data);
-    if (rc == PCAP_ERROR_BREAK)
-        return 0; /* end of file */
-    r->frame++;
-    if (rc != 1) {
-        const char *e = pcap_geterr(r->p);
-        if (!strncmp(e, "truncated dump file", 19))
+    struct vmsg__pcaprec pr;
+    int k = r->fast.on ? vmsg__pcapfile_next(&r->fast, &pr) : VMSG__PCAP_LIBPCAP;
+    if (k == VMSG__PCAP_END)
+        return 0;
+    if (k == VMSG__PCAP_LIBPCAP) {
+        FILE *fp = pcap_file(r->p);
+        if (r->fast.on && fseek(fp, (long)pr.offset, SEEK_SET) != 0) {
+            r->frame++;
+            return fail(r, "seek: %s", strerror(errno));
+        }
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int rc = pcap_next_ex(r->p, &h, &data);
+        if (r->fast.on && rc != PCAP_ERROR_BREAK)
+            vmsg__pcapfile_resume(&r->fast, (uint64_t)ftell(fp));
+        if (rc == PCAP_ERROR_BREAK)
+            return 0; /* end of file */
+        r->frame++;
+        if (rc != 1) {
+            const char *e = pcap_geterr(r->p);
+            if (!strncmp(e, "truncated dump file", 19))
+                return fail(r, "truncated record");
+            return fail(r, "%s", e);
+        }
+        pr.ts_sec = (uint32_t)h->ts.tv_sec; /* libpcap sign-extends the file's u32 */
+        pr.ts_usec = (uint32_t)h->ts.tv_usec;
+        pr.caplen = h->caplen;
+        pr.len = h->len;
+        pr.data = data;
+    } else {
+        r->frame++;
+        if (k == VMSG__PCAP_TRUNCATED)
             return fail(r, "truncated record");
-        return fail(r, "%s", e);
+        if (k == VMSG__PCAP_IO)
+            return fail(r, "read error: %s", strerror(errno));
     }
-    if (h->caplen > h->len)
-        return fail(r, "captured length %u exceeds the original length %u", h->caplen, h->len);
+    if (pr.caplen > pr.len)
+        return fail(r, "captured length %u exceeds the original length %u", pr.caplen, pr.len);
     memset(rec, 0, sizeof *rec);
     rec->frame = r->frame;
-    rec->ts.sec = (int64_t)(uint32_t)h->ts.tv_sec; /* libpcap sign-extends the file's u32 */
-    rec->ts.usec = (uint32_t)h->ts.tv_usec;
+    rec->ts.sec = pr.ts_sec;
+    rec->ts.usec = pr.ts_usec;
     rec->meta = vmsg_cap_meta_unknown();
-    struct vmsg_cur c = vmsg_cur_make(data, h->caplen);
+    struct vmsg_cur c = vmsg_cur_make(pr.data, pr.caplen);
     int ok = 1;
     if (r->linktype == VMSG_LINKTYPE_UPPER_PDU) {
         ok = parse_tags(r, &c, rec);
@@ -178,7 +232,7 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
     size_t prefix = c.pos;
     rec->caplen = (uint32_t)vmsg_cur_left(&c);
     rec->msg = vmsg_cur_take(&c, rec->caplen);
-    rec->len = h->len - (uint32_t)prefix;
+    rec->len = pr.len - (uint32_t)prefix;
     return 1;
 }
 
@@ -201,6 +255,7 @@ void vmsg_cap_reader_close(struct vmsg_cap_reader *r)
 {
     if (!r)
         return;
+    vmsg__pcapfile_close(&r->fast);
     pcap_close(r->p);
     free(r->name);
     free(r);

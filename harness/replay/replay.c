@@ -1,6 +1,7 @@
-/* vmsg_replay_run: walk a capture in order, send our side's records to the
- * IUT, wait for and compare its side's records, feed both to the checker,
- * and measure rate and answer latency. */
+/* vmsg_replay_run: walk the capture through the record window, send our
+ * side's records to the IUT once the answers recorded before them are in
+ * (pair.c receives and compares), feed the checker, and report the
+ * exchange groups as cases at the end. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,7 @@
 
 #include "replay_internal.h"
 
-#define LAT_MAX_SAMPLES (1u << 20) /* p99 over the first million answers: memory stays bounded */
-#define TOKEN_MAP 64
+#define RX_CAP (65536u + 64u)
 
 void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
 {
@@ -24,118 +24,40 @@ void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
     o->scale = 1.0;
     o->reply_timeout_ms = 1000;
     o->extra_ms = 20;
+    o->window = VMSG_REPLAY_WINDOW_DEFAULT;
     o->check = true;
 }
 
-static uint64_t mono_ns(void)
+uint64_t vmsg__replay_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t wall_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-struct rp {
-    const struct vmsg_replay_opts *o;
-    struct vmsg_replay_stats *st;
-    struct vmsg_bus *iut;
-    struct vmsg_check *chk;
-    uint8_t *buf;
-    size_t cap;
-    uint64_t last_send_ns;
-    bool awaiting;         /* a frame was sent and its first answer not yet timed */
-    double *lat;
-    size_t nlat;
-    double lat_sum;
-    /* playing the device: recorded token -> the live driver's token */
-    uint16_t tok_rec[TOKEN_MAP], tok_live[TOKEN_MAP];
-    unsigned ntok, tok_next;
-    bool token;            /* the profile has a token */
-};
-
-static void feed(struct rp *x, uint64_t frame, unsigned dir, const uint8_t *f, size_t len)
-{
-    if (x->chk)
-        vmsg_check_feed(x->chk, frame, dir, wall_ns(), f, len, 0);
-}
-
-/* Direction of a record: the header's, else the sender's. -1: unknown. */
-static int rec_dir(const struct vmsg_replay_opts *o, const struct vmsg_cap_rec *r)
-{
-    if (r->has_header && r->meta.direction <= VMSG_DIR_DEV_TO_DRV)
-        return r->meta.direction;
-    struct vmsg_msg m;
-    enum vmsg_outcome oc = vmsg_decode(o->profile, o->binding, r->msg, r->caplen, &m, NULL);
-    if (oc != VMSG_OK && oc != VMSG_NONCONFORMANT)
-        return -1;
-    switch (vmsg_msg_sender(&m)) {
-    case VMSG_SENDER_DRIVER: return VMSG_DIR_DRV_TO_DEV;
-    case VMSG_SENDER_DEVICE:
-    case VMSG_SENDER_BUS: return VMSG_DIR_DEV_TO_DRV;
-    default: return -1;
-    }
-}
-
-static bool is_request(const struct vmsg_replay_opts *o, const uint8_t *f, size_t len, uint16_t *tok)
+/* Playing the device: our response carries the token the live driver gave
+ * the request recorded with the same token (header offset 4, le16). */
+static void rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     struct vmsg_msg m;
-    enum vmsg_outcome oc = vmsg_decode(o->profile, o->binding, f, len, &m, NULL);
-    *tok = m.token;
-    return (oc == VMSG_OK || oc == VMSG_NONCONFORMANT) && m.kind == VMSG_KIND_REQUEST;
-}
-
-static bool is_response(const struct vmsg_replay_opts *o, const uint8_t *f, size_t len, uint16_t *tok)
-{
-    struct vmsg_msg m;
-    enum vmsg_outcome oc = vmsg_decode(o->profile, o->binding, f, len, &m, NULL);
-    *tok = m.token;
-    return (oc == VMSG_OK || oc == VMSG_NONCONFORMANT) && m.kind == VMSG_KIND_RESPONSE;
-}
-
-static void learn_token(struct rp *x, uint16_t rec, uint16_t live)
-{
-    unsigned i = x->ntok < TOKEN_MAP ? x->ntok++ : x->tok_next++ % TOKEN_MAP;
-    x->tok_rec[i] = rec;
-    x->tok_live[i] = live;
-}
-
-/* Token at header offset 4 (le16) in the profiles that have one. */
-static void rewrite_token(struct rp *x, uint8_t *f, size_t len)
-{
-    uint16_t rec;
-    if (!x->token || len < 8 || !is_response(x->o, f, len, &rec))
+    if (!x->token || s->len < 8 || s->kind != VMSG_KIND_RESPONSE ||
+        vmsg_decode_header(x->o->profile, x->o->binding, s->buf, s->len, &m) != VMSG_OK)
         return;
     for (unsigned i = x->ntok; i-- > 0;)
-        if (x->tok_rec[i] == rec) {
-            f[4] = (uint8_t)x->tok_live[i];
-            f[5] = (uint8_t)(x->tok_live[i] >> 8);
+        if (x->tok_rec[i] == m.token) {
+            s->buf[4] = (uint8_t)x->tok_live[i];
+            s->buf[5] = (uint8_t)(x->tok_live[i] >> 8);
             return;
         }
 }
 
-static void divergence(struct rp *x, struct vmsg_replay_divergence *d)
+static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_ns, uint64_t first_ts_ns)
 {
-    x->st->divergences++;
-    if (x->o->on_divergence)
-        x->o->on_divergence(x->o->user, d);
-}
-
-static void pace(struct rp *x, const struct vmsg_cap_rec *r, uint64_t start_ns, int64_t first_ts_us)
-{
-    if (x->o->timing == VMSG_REPLAY_ASAP)
-        return;
-    int64_t rec_us = r->ts.sec * 1000000 + r->ts.usec - first_ts_us;
-    if (rec_us <= 0)
+    if (x->o->timing == VMSG_REPLAY_ASAP || s->ts_ns <= first_ts_ns)
         return;
     double factor = x->o->timing == VMSG_REPLAY_SCALE ? x->o->scale : 1.0;
-    uint64_t due = start_ns + (uint64_t)((double)rec_us * 1000.0 * factor);
-    uint64_t now = mono_ns();
+    uint64_t due = start_ns + (uint64_t)((double)(s->ts_ns - first_ts_ns) * factor);
+    uint64_t now = vmsg__replay_now_ns();
     if (due > now) {
         uint64_t wait = due - now;
         struct timespec ts = {(time_t)(wait / 1000000000u), (long)(wait % 1000000000u)};
@@ -143,68 +65,87 @@ static void pace(struct rp *x, const struct vmsg_cap_rec *r, uint64_t start_ns, 
     }
 }
 
-static int fail_transport(struct rp *x, uint64_t frame, const char *what, int rc)
+static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
 {
-    snprintf(x->st->error, sizeof x->st->error, "frame %llu: %s: %s (%s)", (unsigned long long)frame, what,
-             vmsg_bus_error(x->iut), vmsg_bus_status_name(rc));
-    return 3;
+    if (x->o->as == VMSG_REPLAY_AS_DEVICE)
+        rewrite_token(x, s);
+    x->timing = vmsg__lat_pick(&x->lat);
+    if (x->timing)
+        x->last_send_ns = vmsg__replay_now_ns();
+    int rc = vmsg_bus_send(x->iut, s->buf, s->len);
+    if (rc != VMSG_BUS_OK) {
+        snprintf(x->st->error, sizeof x->st->error, "frame %llu: sending: %s (%s)", (unsigned long long)s->frame,
+                 vmsg_bus_error(x->iut), vmsg_bus_status_name(rc));
+        x->status = 3;
+        return;
+    }
+    x->awaiting = true;
+    x->st->sent++;
+    s->done = true;
+    if (s->group != VMSG__NO_GROUP)
+        x->groups[s->group].c.sent++;
+    vmsg__check(x, s->group, s->frame, x->ours_dir, s->ts_ns, s->buf, s->len);
 }
 
-/* One record of the other side: wait for the IUT's frame and compare. */
-static int expect(struct rp *x, const struct vmsg_cap_rec *r)
+void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
+                 size_t len)
 {
-    size_t len = 0;
-    int rc = vmsg_bus_recv(x->iut, x->buf, x->cap, &len, x->o->reply_timeout_ms);
-    if (rc == VMSG_BUS_TIMEOUT) {
-        struct vmsg_replay_divergence d;
-        memset(&d, 0, sizeof d);
-        d.frame = r->frame;
-        snprintf(d.field, sizeof d.field, "(missing)");
-        snprintf(d.expected, sizeof d.expected, "a frame");
-        snprintf(d.got, sizeof d.got, "nothing within %d ms", x->o->reply_timeout_ms);
-        struct vmsg_msg m;
-        if (vmsg_decode(x->o->profile, x->o->binding, r->msg, r->caplen, &m, NULL) <= VMSG_NONCONFORMANT)
-            vmsg_summary(&m, d.expected_msg, sizeof d.expected_msg);
-        divergence(x, &d);
-        return 1;
-    }
-    if (rc == VMSG_BUS_MALFORMED && len > 0)
-        rc = VMSG_BUS_OK; /* a bad datagram is compared like any frame */
-    if (rc != VMSG_BUS_OK)
-        return -fail_transport(x, r->frame, "waiting for the IUT's frame", rc);
-    x->st->received++;
-    if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
-        x->awaiting = false;
-        double us = (double)(mono_ns() - x->last_send_ns) / 1000.0;
-        if (x->nlat < LAT_MAX_SAMPLES)
-            x->lat[x->nlat++] = us;
-        x->lat_sum += us;
-        x->st->lat_n++;
-        if (us > x->st->lat_max_us)
-            x->st->lat_max_us = us;
-        if (x->st->lat_n == 1 || us < x->st->lat_min_us)
-            x->st->lat_min_us = us;
-    }
-    unsigned dir = x->o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV;
-    feed(x, r->frame, dir, x->buf, len);
-    uint16_t rec_tok, live_tok;
-    if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && is_request(x->o, r->msg, r->caplen, &rec_tok) &&
-        is_request(x->o, x->buf, len, &live_tok))
-        learn_token(x, rec_tok, live_tok);
-    struct vmsg_replay_divergence d;
-    memset(&d, 0, sizeof d);
-    if (vmsg__replay_compare(x->o, r->msg, r->caplen, x->buf, len, &d)) {
-        d.frame = r->frame;
-        divergence(x, &d);
-        return 1;
-    }
-    return 0;
+    if (!x->chk)
+        return;
+    x->cur_group = group; /* findings on this frame count in its group */
+    vmsg_check_feed(x->chk, frame, dir, ts, f, len, 0);
+    x->cur_group = VMSG__NO_GROUP;
 }
 
-static int cmp_double(const void *a, const void *b)
+static bool running(const struct vmsg__rp *x)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    return !x->stop && x->status < 2;
+}
+
+static void walk(struct vmsg__rp *x)
+{
+    const struct vmsg_replay_opts *o = x->o;
+    uint64_t start = vmsg__replay_now_ns(), first_ts = 0;
+    bool have_first = false;
+    for (;;) {
+        vmsg__win_fill(x, 1);
+        vmsg__win_retire(x);
+        if (!running(x) || x->pos == x->tail)
+            return;
+        struct vmsg__slot *s = vmsg__win_at(x, x->pos);
+        if (s->bad && !vmsg__win_check(x, s))
+            return;
+        x->st->records++;
+        x->st->last_frame = s->frame;
+        if (!have_first) {
+            first_ts = s->ts_ns;
+            have_first = true;
+        }
+        if (s->ours) {
+            /* what the capture shows before it first (strict: nothing is open here) */
+            vmsg__wait(x, VMSG__WAIT_SEND);
+            if (!running(x))
+                return;
+            pace(x, s, start, first_ts);
+            send_ours(x, s);
+            x->pos++;
+        } else {
+            if (s->group != VMSG__NO_GROUP)
+                x->groups[s->group].c.expected++;
+            x->pos++;
+            if (!s->done) { /* not already paired ahead of its place */
+                x->open_all++;
+                x->open_wait++;
+            }
+            if (o->strict_order)
+                vmsg__wait(x, VMSG__WAIT_ALL);
+        }
+        /* a record `behind` records old is waited for now: the window is bounded */
+        while (running(x) && x->pos - x->head > x->behind) {
+            vmsg__wait(x, VMSG__WAIT_HEAD);
+            vmsg__win_retire(x);
+        }
+    }
 }
 
 int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg_replay_opts *o,
@@ -212,132 +153,60 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
 {
     memset(st, 0, sizeof *st);
     char err[400];
-    struct vmsg_cap_reader *rd = vmsg_cap_reader_open(capture, 0, err, sizeof err);
-    if (!rd) {
-        snprintf(st->error, sizeof st->error, "%s", err);
-        return st->status = 2;
-    }
-    struct rp x;
+    struct vmsg__rp x;
     memset(&x, 0, sizeof x);
     x.o = o;
     x.st = st;
     x.iut = iut;
+    x.capture = capture;
+    x.rd = vmsg_cap_reader_open(capture, 0, err, sizeof err);
+    if (!x.rd) {
+        snprintf(st->error, sizeof st->error, "%s", err);
+        return st->status = 2;
+    }
     const struct vmsg_profile_def *pd = vmsg_profile(o->profile);
     x.token = pd && pd->token;
-    x.cap = 65536 + 64;
-    x.buf = malloc(x.cap);
-    x.lat = malloc(LAT_MAX_SAMPLES * sizeof *x.lat);
-    if (o->check) {
+    x.ours_dir = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
+    x.rxcap = RX_CAP;
+    x.rx = malloc(x.rxcap);
+    bool ok = x.rx && vmsg__lat_init(&x.lat) && vmsg__groups_init(&x) && vmsg__win_init(&x);
+    if (ok && o->check) {
         struct vmsg_check_opts co;
         vmsg_check_opts_init(&co);
         co.profile = o->profile;
         co.binding = o->binding;
         co.max_msg_size = o->max_msg_size;
-        co.on_finding = o->on_finding;
-        co.user = o->user;
+        co.on_finding = vmsg__group_finding;
+        co.user = &x;
         x.chk = vmsg_check_new(&co);
+        ok = x.chk != NULL;
     }
-    if (!x.buf || !x.lat || (o->check && !x.chk)) {
+    if (!ok) {
         snprintf(st->error, sizeof st->error, "replay: out of memory");
-        st->status = 3;
-        goto out;
+        x.status = 3;
+    } else {
+        uint64_t start = vmsg__replay_now_ns();
+        walk(&x);
+        if (running(&x) && x.pos == x.tail && x.read_error)
+            vmsg__win_reader_error(&x);
+        else if (running(&x))
+            vmsg__wait(&x, VMSG__WAIT_ALL); /* events still open at the end */
+        st->elapsed_s = (double)(vmsg__replay_now_ns() - start) / 1e9; /* the wait for extra frames is not part of the rate */
+        if (running(&x) && o->extra_ms > 0)
+            vmsg__extra(&x);
     }
-    unsigned ours = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
-    uint64_t start = mono_ns();
-    int64_t first_ts = -1;
-    int status = 0;
-    struct vmsg_cap_rec r;
-    int n;
-    while ((n = vmsg_cap_next(rd, &r)) == 1) {
-        st->records++;
-        st->last_frame = r.frame;
-        if (first_ts < 0)
-            first_ts = r.ts.sec * 1000000 + r.ts.usec;
-        if (r.caplen < r.len || (r.meta.flags & VMSG_CAP_F_TRUNCATED)) {
-            snprintf(st->error, sizeof st->error, "%s: frame %llu: message cut by the capture (%u of %u bytes): "
-                     "cannot replay it", capture, (unsigned long long)r.frame, r.caplen, r.len);
-            status = 2;
-            break;
-        }
-        int dir = rec_dir(o, &r);
-        if (dir < 0) {
-            snprintf(st->error, sizeof st->error, "%s: frame %llu: direction unknown and not given by the message",
-                     capture, (unsigned long long)r.frame);
-            status = 2;
-            break;
-        }
-        if ((unsigned)dir == ours) {
-            if (r.caplen > x.cap || r.caplen == 0) {
-                snprintf(st->error, sizeof st->error, "%s: frame %llu: %u-byte message cannot be sent", capture,
-                         (unsigned long long)r.frame, r.caplen);
-                status = 2;
-                break;
-            }
-            pace(&x, &r, start, first_ts);
-            uint8_t *f = x.buf;
-            memcpy(f, r.msg, r.caplen);
-            if (o->as == VMSG_REPLAY_AS_DEVICE)
-                rewrite_token(&x, f, r.caplen);
-            int rc = vmsg_bus_send(iut, f, r.caplen);
-            if (rc != VMSG_BUS_OK) {
-                status = fail_transport(&x, r.frame, "sending", rc);
-                break;
-            }
-            x.last_send_ns = mono_ns();
-            x.awaiting = true;
-            st->sent++;
-            feed(&x, r.frame, ours, f, r.caplen);
-            continue;
-        }
-        int e = expect(&x, &r);
-        if (e < 0) {
-            status = -e;
-            break;
-        }
-        if (e > 0) {
-            status = 1;
-            if (o->stop_at_first)
-                break;
-        }
-    }
-    if (n < 0 && status < 2) { /* a bad capture is bad input, whatever was compared before */
-        snprintf(st->error, sizeof st->error, "%s", vmsg_cap_reader_error(rd));
-        status = 2;
-    }
-    st->elapsed_s = (double)(mono_ns() - start) / 1e9; /* the wait for extra frames is not part of the rate */
-    /* anything the IUT sends beyond the recorded session */
-    if (status <= 1 && !(status == 1 && o->stop_at_first) && o->extra_ms > 0) {
-        size_t len = 0;
-        int rc = vmsg_bus_recv(iut, x.buf, x.cap, &len, o->extra_ms);
-        if (rc == VMSG_BUS_OK) {
-            struct vmsg_replay_divergence d;
-            memset(&d, 0, sizeof d);
-            snprintf(d.field, sizeof d.field, "(extra)");
-            snprintf(d.expected, sizeof d.expected, "nothing after the last record");
-            struct vmsg_msg m;
-            if (vmsg_decode(o->profile, o->binding, x.buf, len, &m, NULL) <= VMSG_NONCONFORMANT)
-                vmsg_summary(&m, d.got_msg, sizeof d.got_msg);
-            snprintf(d.got, sizeof d.got, "a %zu-byte frame", len);
-            feed(&x, 0, ours == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV, x.buf, len);
-            divergence(&x, &d);
-            status = 1;
-        }
-    }
-    if (x.nlat) {
-        st->lat_avg_us = x.lat_sum / (double)st->lat_n;
-        qsort(x.lat, x.nlat, sizeof *x.lat, cmp_double);
-        size_t k = (x.nlat * 99 + 99) / 100; /* rank ceil(0.99 n) */
-        st->lat_p99_us = x.lat[k ? k - 1 : 0];
-    }
-    st->status = status;
-out:
     if (x.chk) {
-        vmsg_check_finish(x.chk);
+        vmsg_check_finish(x.chk); /* its end-of-trace findings still count in the groups */
         st->counts = *vmsg_check_counts(x.chk);
         vmsg_check_free(x.chk);
     }
-    free(x.buf);
-    free(x.lat);
-    vmsg_cap_reader_close(rd);
+    vmsg__groups_report(&x);
+    vmsg__lat_stats(&x.lat, st);
+    st->status = x.status;
+    vmsg__groups_free(&x);
+    vmsg__lat_free(&x.lat);
+    vmsg__win_free(&x);
+    free(x.rx);
+    vmsg_cap_reader_close(x.rd);
     return st->status;
 }

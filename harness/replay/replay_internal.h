@@ -1,4 +1,5 @@
-/* Inside the replay engine. */
+/* Inside the replay engine: the record window, the exchange groups, the
+ * latency histogram and the comparison, shared by the files of this folder. */
 #ifndef VMSG_REPLAY_INTERNAL_H
 #define VMSG_REPLAY_INTERNAL_H
 
@@ -6,11 +7,158 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vmsg/capture.h>
 #include <vmsg/replay.h>
 
+/* ---- comparison (compare.c) -------------------------------------------- */
+
 /* Compare a recorded message with the one received; false when they match
- * (ignoring what o->ignore says), else the first difference in d. */
+ * (ignoring what o->ignore says), else the first difference in d. Equal
+ * bytes match without decoding. */
 bool vmsg__replay_compare(const struct vmsg_replay_opts *o, const uint8_t *exp, size_t elen, const uint8_t *got,
                           size_t glen, struct vmsg_replay_divergence *d);
+
+/* ---- answer latency (latency.c) ------------------------------------------ */
+
+#define VMSG__LAT_SUB_BITS 6
+#define VMSG__LAT_BUCKETS ((64 - VMSG__LAT_SUB_BITS + 1) << VMSG__LAT_SUB_BITS)
+
+struct vmsg__lat {
+    uint64_t n, sum_ns, min_ns, max_ns;
+    uint64_t answers;          /* answers seen (timed or not) */
+    unsigned stride, tick;     /* time 1 answer in stride */
+    uint64_t recent_ns;        /* sum of the last timed answers, to choose the stride */
+    unsigned recent_n;
+    uint64_t *hist;            /* VMSG__LAT_BUCKETS counts */
+};
+bool vmsg__lat_init(struct vmsg__lat *l);
+void vmsg__lat_free(struct vmsg__lat *l);
+/* At a send: should this round trip be timed? */
+static inline bool vmsg__lat_pick(struct vmsg__lat *l)
+{
+    if (++l->tick < l->stride)
+        return false;
+    l->tick = 0;
+    return true;
+}
+void vmsg__lat_add(struct vmsg__lat *l, uint64_t ns);
+void vmsg__lat_stats(const struct vmsg__lat *l, struct vmsg_replay_stats *st);
+
+/* ---- the engine --------------------------------------------------------- */
+
+#define VMSG__NO_GROUP UINT32_MAX
+
+/* One capture record in the window. Messages up to VMSG__SLOT_INLINE
+ * bytes (nearly all) live in the slot itself: the ring stays small and
+ * contiguous, and the in-order case touches two or three slots. */
+#define VMSG__SLOT_INLINE 64
+struct vmsg__slot {
+    uint64_t frame;
+    uint64_t ts_ns;
+    uint8_t *buf;              /* inl, or heap (owned, cap bytes) */
+    uint8_t *heap;
+    uint32_t cap, len;
+    uint32_t wire_len;         /* bad == cut: the length on the wire */
+    uint16_t bus, dev_num;
+    uint8_t cls, msg_id, kind; /* from the header (kind 0xff: undecodable) */
+    bool ours;                 /* sent by the side this replay plays */
+    bool done;                 /* ours: sent; theirs: paired, or given up as missing */
+    bool deferred;             /* theirs, an event: not in by our next send, left open */
+    uint8_t bad;               /* bad input, raised when the walk reaches it (enum in window.c) */
+    uint32_t group;
+    uint8_t inl[VMSG__SLOT_INLINE];
+};
+
+/* One exchange group (a case). */
+struct vmsg__group {
+    uint64_t key;
+    struct vmsg_replay_case c;
+    char name[48];
+    struct vmsg_replay_divergence first; /* c.first points here once set */
+    uint8_t *first_exp, *first_got;      /* owned copies of the first divergence's bytes */
+};
+
+struct vmsg__rp {
+    const struct vmsg_replay_opts *o;
+    struct vmsg_replay_stats *st;
+    struct vmsg_bus *iut;
+    struct vmsg_check *chk;
+    const char *capture;
+    struct vmsg_cap_reader *rd;
+    unsigned ours_dir;
+    bool token;                /* the profile has a token */
+    bool stop;                 /* stop_at_first reached */
+    int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
+
+    /* the window: records [head, tail) of the capture, walk at pos */
+    struct vmsg__slot *ring;
+    uint64_t mask, head, pos, tail;
+    unsigned ahead, behind;    /* records paired ahead of pos / kept open behind it */
+    bool eof;                  /* no more records (end, or a reader error) */
+    bool read_error;
+    uint64_t open_all;         /* expected records behind pos not yet paired */
+    uint64_t open_wait;        /* of those, the ones not deferred (events past a send) */
+
+    uint8_t *rx;               /* receive buffer */
+    size_t rxcap;
+
+    /* latency */
+    struct vmsg__lat lat;
+    bool awaiting, timing;
+    uint64_t last_send_ns;
+
+    /* playing the device: recorded token -> the live driver's token */
+    uint16_t tok_rec[64], tok_live[64];
+    unsigned ntok, tok_next;
+
+    /* groups */
+    struct vmsg__group *groups;
+    uint32_t ngroups, capgroups;
+    uint32_t *gidx;            /* open addressing: group index + 1, 0 empty */
+    uint32_t gmask;
+    uint32_t glast;            /* the group found last */
+    uint32_t cur_group;        /* the group of the frame being fed to the checker */
+};
+
+uint64_t vmsg__replay_now_ns(void);
+
+/* window.c */
+bool vmsg__win_init(struct vmsg__rp *x);
+void vmsg__win_free(struct vmsg__rp *x);
+/* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
+ * end. The walk needs one; pairing out of order reads the whole window. */
+void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
+void vmsg__win_retire(struct vmsg__rp *x);
+static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { return &x->ring[i & x->mask]; }
+/* The walk reached slot s: status 2 with the message when it is bad input. */
+bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s);
+/* The reader's error once the walk reached the end of what was read. */
+void vmsg__win_reader_error(struct vmsg__rp *x);
+
+/* pair.c */
+/* Receive and pair frames until: SEND, nothing behind pos is open but
+ * deferred events (an event not in within the reply timeout is deferred);
+ * ALL, nothing behind pos is open; HEAD, the record at head is done. A
+ * record not in within the reply timeout is otherwise missing. */
+enum vmsg__wait { VMSG__WAIT_SEND, VMSG__WAIT_ALL, VMSG__WAIT_HEAD };
+void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what);
+/* After the capture: a frame within extra_ms is a divergence (extra). */
+void vmsg__extra(struct vmsg__rp *x);
+void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_divergence *d);
+
+/* Feed the checker with a frame of this group. */
+void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
+                 size_t len);
+
+/* cases.c */
+bool vmsg__groups_init(struct vmsg__rp *x);
+void vmsg__groups_free(struct vmsg__rp *x);
+/* The group of a message with this header (kind 0xff: undecodable). */
+uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls, uint8_t msg_id,
+                        uint8_t kind);
+/* The checker's callback: counts the finding in cur_group, passes it on. */
+void vmsg__group_finding(void *user, const struct vmsg_finding *f);
+void vmsg__group_divergence(struct vmsg__rp *x, uint32_t group, const struct vmsg_replay_divergence *d);
+void vmsg__groups_report(struct vmsg__rp *x);
 
 #endif

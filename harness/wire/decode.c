@@ -194,13 +194,11 @@ static void check_values(struct vmsg_msg *m, struct vmsg_diag *d)
     }
 }
 
-enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
-                              struct vmsg_msg *m, struct vmsg_diag *d)
+/* Header members, layout and kind: the part of decoding that needs no
+ * payload walk (vmsg_decode and vmsg_decode_header). d may be NULL. */
+static enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profile, unsigned binding,
+                                const uint8_t *buf, size_t len, struct vmsg_msg *m, struct vmsg_diag *d)
 {
-    struct vmsg_diag local;
-    if (!d)
-        d = &local; /* the outcome needs the issue count; text is only formatted on issues */
-    const struct vmsg_profile_def *p = vmsg_profile(profile);
     m->profile = (uint8_t)profile;
     m->binding = (uint8_t)binding;
     m->def = NULL;
@@ -210,12 +208,6 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
     m->payload = NULL;
     m->payload_len = 0;
     m->frame_len = 0;
-    if (d) {
-        d->outcome = VMSG_OK;
-        d->nissues = 0;
-        d->dropped = 0;
-        d->problem[0] = 0;
-    }
     if (!p)
         return fail(d, VMSG_MALFORMED, "unknown profile %u", profile);
     if (binding >= VMSG_BINDING_COUNT)
@@ -248,14 +240,37 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
         m->kind = m->def->kind;
     else
         m->kind = (p->event_bit && (m->msg_id & 0x40)) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST;
-
     if (!m->def) {
         if (!p->event_bit || m->msg_id < 0x80)
             return fail(d, VMSG_MALFORMED, "msg_id: 0x%02x is not a %s %s of profile %s", m->msg_id,
                         vmsg_class_name(m->cls), resp ? "response" : "request or event", p->name);
         m->impl_defined = true;
-    } else {
-        enum vmsg_outcome o = parse_payload(m, d);
+    }
+    return VMSG_OK;
+}
+
+enum vmsg_outcome vmsg_decode_header(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
+                                     struct vmsg_msg *m)
+{
+    return header(vmsg_profile(profile), profile, binding, buf, len, m, NULL);
+}
+
+enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
+                              struct vmsg_msg *m, struct vmsg_diag *d)
+{
+    struct vmsg_diag local;
+    if (!d)
+        d = &local; /* the outcome needs the issue count; text is only formatted on issues */
+    d->outcome = VMSG_OK;
+    d->nissues = 0;
+    d->dropped = 0;
+    d->problem[0] = 0;
+    const struct vmsg_profile_def *p = vmsg_profile(profile);
+    enum vmsg_outcome o = header(p, profile, binding, buf, len, m, d);
+    if (o != VMSG_OK)
+        return o;
+    if (m->def) {
+        o = parse_payload(m, d);
         if (o != VMSG_OK)
             return o;
     }

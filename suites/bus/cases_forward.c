@@ -421,9 +421,7 @@ void bcase_framing(struct vmsg_case *c)
     struct bus_frame f;
     /* odd payload sizes both ways; bus_recv checks the bytes past msg_size */
     for (uint32_t len = 1; len <= 7; len += 2) {
-        uint8_t data[8];
-        for (uint32_t i = 0; i < len; i++)
-            data[i] = (uint8_t)(0xf0 | i);
+        static const uint8_t data[8] = {0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7};
         struct vmsg_msg m;
         bus_set_config(c, &m, dev, 0, data, len);
         round_trip(c, &m, &f, "bus.forwarding.1");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <pcap/pcap.h>
 
 #include <vmsg/capture.h>
 
@@ -362,6 +363,81 @@ static void capture_record_cut_by_snaplen(void **state)
     vmsg_cap_reader_close(r);
 }
 
+/* The reader reads classic pcap records itself (harness/capture/pcapfile.c)
+ * after libpcap opened the file: it must return what libpcap returns, in
+ * both byte orders, for microsecond and nanosecond files, and for a record
+ * longer than the snapshot length (handed back to libpcap, which cuts it). */
+static void put32(FILE *f, uint32_t v, bool be)
+{
+    uint8_t b[4];
+    for (int i = 0; i < 4; i++)
+        b[i] = (uint8_t)(v >> (be ? 24 - 8 * i : 8 * i));
+    assert_int_equal(fwrite(b, 1, 4, f), 4);
+}
+
+static void capture_direct_read_matches_libpcap(void **state)
+{
+    (void)state;
+    static const struct { const char *name; uint32_t magic; bool be, nano; } files[] = {
+        {"le-us.pcap", 0xa1b2c3d4u, false, false},
+        {"be-us.pcap", 0xa1b2c3d4u, true, false},
+        {"le-ns.pcap", 0xa1b23c4du, false, true},
+        {"be-ns.pcap", 0xa1b23c4du, true, true},
+    };
+    const uint32_t snap = 64;
+    struct rb rec = {{0}, 0};
+    rb_tag(&rec, 12, NAME8);
+    rb_tag(&rec, 0, NULL, 0);
+    rb_bytes(&rec, HDR, sizeof HDR);
+    rb_bytes(&rec, PING, sizeof PING);
+    uint8_t longer[80];
+    memset(longer, 0, sizeof longer);
+    memcpy(longer, rec.b, rec.n);
+    for (unsigned k = 0; k < sizeof files / sizeof files[0]; k++) {
+        FILE *f = fopen(tpath(files[k].name), "wb");
+        assert_non_null(f);
+        bool be = files[k].be;
+        put32(f, files[k].magic, be);
+        put32(f, be ? 0x00020004u : 0x00040002u, be); /* version 2.4: major then minor, u16 each */
+        put32(f, 0, be);
+        put32(f, 0, be);
+        put32(f, snap, be);
+        put32(f, VMSG_LINKTYPE_UPPER_PDU, be);
+        for (uint32_t i = 0; i < 6; i++) {
+            bool big = i == 3; /* longer than the snapshot length */
+            uint32_t n = big ? (uint32_t)sizeof longer : (uint32_t)rec.n;
+            put32(f, 1000 + i, be);
+            put32(f, files[k].nano ? 123456789u + i : 123456u + i, be);
+            put32(f, n, be);
+            put32(f, n, be);
+            assert_int_equal(fwrite(big ? longer : rec.b, 1, n, f), n);
+        }
+        fclose(f);
+
+        char eb[PCAP_ERRBUF_SIZE];
+        pcap_t *p = pcap_open_offline_with_tstamp_precision(tpath(files[k].name), PCAP_TSTAMP_PRECISION_MICRO, eb);
+        assert_non_null(p);
+        struct vmsg_cap_reader *r = ropen(files[k].name, 0);
+        struct pcap_pkthdr *h;
+        const u_char *d;
+        struct vmsg_cap_rec got;
+        unsigned seen = 0;
+        while (pcap_next_ex(p, &h, &d) == 1) {
+            assert_int_equal(vmsg_cap_next(r, &got), 1);
+            assert_int_equal(got.ts.sec, (uint32_t)h->ts.tv_sec);
+            assert_int_equal(got.ts.usec, (uint32_t)h->ts.tv_usec);
+            assert_int_equal(got.caplen + 24, h->caplen);
+            assert_int_equal(got.len + 24, h->len);
+            assert_memory_equal(got.msg, d + 24, got.caplen);
+            seen++;
+        }
+        assert_int_equal(seen, 6);
+        assert_int_equal(vmsg_cap_next(r, &got), 0);
+        vmsg_cap_reader_close(r);
+        pcap_close(p);
+    }
+}
+
 /* --- errors -------------------------------------------------------------- */
 
 static void capture_error_foreign_link_type(void **state)
@@ -633,6 +709,7 @@ int main(void)
         cmocka_unit_test(capture_roundtrip_forms),
         cmocka_unit_test(capture_tags_any_order_unknown_unpadded),
         cmocka_unit_test(capture_record_cut_by_snaplen),
+        cmocka_unit_test(capture_direct_read_matches_libpcap),
         cmocka_unit_test(capture_error_foreign_link_type),
         cmocka_unit_test(capture_error_empty_and_not_pcap),
         cmocka_unit_test(capture_error_file_cut_mid_record),

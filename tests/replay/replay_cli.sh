@@ -2,8 +2,9 @@
 # `vmsg replay` against live implementations: a session recorded through
 # `vmsg proxy` (refdrv <-> refdev) replays without divergence against refdev
 # (in process and as a process) and refdrv, diverges against a faulty refdev
-# (compiler-style line naming the frame and field), stops on a dying target
-# with exit 3 naming the frame, and rejects bad captures with exit 2.
+# (compiler-style line naming the frame and field), writes its results as
+# cases with --report, stops on a dying target with exit 3 naming the frame
+# (an ERROR case), and rejects bad captures with exit 2.
 # usage: replay_cli.sh VMSG SOURCE_DIR
 set -u
 VMSG=$1
@@ -40,12 +41,39 @@ run 1 masked "$VMSG" replay "$T/s.pcap" --iut "builtin:refdev?fault=dev-get-conf
 grep -q ": field " "$T/masked.out" && fail "masked field still compared"
 grep -q "device.get-config.1" "$T/masked.out" || fail "checker finding on the new traffic missing"
 
+# --report: results.json in the results schema, one case per device and message,
+# divergences as FAIL evidence with both messages, checker findings cited; the
+# reports rendered beside it
+run 1 report "$VMSG" replay "$T/s.pcap" --iut "builtin:refdev?fault=dev-get-config-stale-generation" --as driver \
+    --report "$T/rep" -q
+for f in results.json junit.xml results.tap summary.md report.html; do
+    [ -s "$T/rep/$f" ] || fail "report: $f missing"
+done
+grep -q '"mode": "replay"' "$T/rep/results.json" || fail "report: mode"
+grep -q '"complete": true' "$T/rep/results.json" || fail "report: not complete"
+"$VMSG" report "$T/rep/results.json" --format tap >"$T/rep.tap.out" 2>"$T/rep.tap.err" || true
+grep -q "^not ok [0-9]* - replay.dev1.GET_CONFIG: " "$T/rep.tap.out" || fail "report: GET_CONFIG case not failed"
+grep -q "^ok [0-9]* - replay.dev1.GET_DEVICE_INFO: " "$T/rep.tap.out" || fail "report: GET_DEVICE_INFO case not passed"
+grep -q 'summary: "recorded: GET_CONFIG resp dev=1 .* generation=1' "$T/rep.tap.out" || fail "report: recorded frame"
+grep -q 'summary: "received: GET_CONFIG resp dev=1 .* generation=0' "$T/rep.tap.out" || fail "report: received frame"
+grep -q 'clauses: \["device.get-config.1"\]' "$T/rep.tap.out" || fail "report: checker clause not cited by the case"
+grep -q '"device.get-config.1": {' "$T/rep/results.json" || fail "report: clause metadata"
+grep -q '<failure' "$T/rep/junit.xml" || fail "report: junit failure"
+tail -n 1 "$T/report.out" | grep -Eq '^[0-9]+ passed, [1-9][0-9]* failed$' || fail "report: closing line"
+run 0 report-clean "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --report "$T/rep-clean" -q
+grep -q "^not ok" "$T/rep-clean/results.tap" && fail "report-clean: a case failed"
+tail -n 1 "$T/report-clean.out" | grep -Eq '^[1-9][0-9]* passed, 0 failed$' || fail "report-clean: closing line"
+
 # the target dies mid-run: exit 3, the message names the frame reached
 run 3 dies "$VMSG" replay "$T/s.pcap" --iut "exec:sh -c 'dd bs=8 count=30 status=none | $VMSG refdev --stdio'" \
     --as driver --reply-timeout 300
 grep -q "vmsg: replay: frame [0-9]*: waiting for the IUT's frame: .*closed" "$T/dies.err" || fail "dies: message"
 frame=$(sed -n 's/^vmsg: replay: frame \([0-9]*\):.*/\1/p' "$T/dies.err")
 [ "$frame" -gt 2 ] || fail "dies: frame $frame is not mid-run"
+run 3 dies-report "$VMSG" replay "$T/s.pcap" --iut "exec:sh -c 'dd bs=8 count=30 status=none | $VMSG refdev --stdio'" \
+    --as driver --reply-timeout 300 --report "$T/rep-dies" -q
+grep -q '"id": "replay.transport"' "$T/rep-dies/results.json" || fail "dies-report: no transport case"
+grep -q '"verdict": "ERROR"' "$T/rep-dies/results.json" || fail "dies-report: no ERROR verdict"
 
 # bad input
 run 2 cut "$VMSG" replay "$SRC/vectors/captures/bad-cut-mid-record.pcap" --iut builtin:refdev --as driver

@@ -212,7 +212,10 @@ static int listen_at(const char *path)
     struct sockaddr_un sa;
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
-    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    size_t n = strlen(path);
+    if (n >= sizeof sa.sun_path)
+        return -1;
+    memcpy(sa.sun_path, path, n + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) || listen(fd, 4))
         return -1;

@@ -203,6 +203,33 @@ static void check_reencode(struct ck *c, const struct vmsg_msg *m, unsigned prof
     }
 }
 
+/* vmsg_decode_header agrees with the full decode on everything the header
+ * decides: the members, class, kind, layout and frame length, and the
+ * outcome when the header alone makes the frame truncated or malformed. */
+static void check_header_only(struct ck *c, const struct vmsg_msg *m, enum vmsg_outcome full, unsigned profile,
+                              unsigned binding)
+{
+    struct vmsg_msg h;
+    enum vmsg_outcome o = vmsg_decode_header(profile, binding, c->v->bytes, c->v->len, &h);
+    if (o != VMSG_OK) {
+        if (o != full)
+            bad(c, "header outcome", "expected %s (the full decode's), got %s", vmsg_outcome_name(full),
+                vmsg_outcome_name(o));
+        return;
+    }
+    if (full == VMSG_TRUNCATED)
+        bad(c, "header outcome", "expected truncated (the full decode's), got ok");
+    if (full == VMSG_MALFORMED && !m->def)
+        bad(c, "header outcome", "expected malformed (no layout), got ok");
+    if (h.type != m->type || h.msg_id != m->msg_id || h.dev_num != m->dev_num || h.token != m->token ||
+        h.msg_size != m->msg_size || h.frame_len != m->frame_len)
+        bad(c, "header", "expected the full decode's members, got type 0x%02x id 0x%02x dev %u tok %u size %u",
+            h.type, h.msg_id, h.dev_num, h.token, h.msg_size);
+    if (h.cls != m->cls || h.kind != m->kind || h.def != m->def || h.impl_defined != m->impl_defined)
+        bad(c, "header message", "expected %s %s, got %s %s", m->def ? m->def->name : "IMPL",
+            vmsg_kind_name(m->kind), h.def ? h.def->name : "IMPL", vmsg_kind_name(h.kind));
+}
+
 static void one_vector(void **state)
 {
     const struct vx *v = *state;
@@ -248,6 +275,7 @@ static void one_vector(void **state)
     }
     if (o == VMSG_OK)
         check_reencode(&c, &m, (unsigned)profile, (unsigned)binding);
+    check_header_only(&c, &m, o, (unsigned)profile, (unsigned)binding);
     assert_int_equal(c.failures, 0);
 }
 

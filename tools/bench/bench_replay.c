@@ -4,7 +4,8 @@
  * the same adapter with nothing else done (DESIGN 9: >= 0.7x). Adapters:
  * builtin:refdev (in process), and exec:vmsg refdev --stdio when the vmsg
  * binary is known. The capture (GET_DEVICE_INFO, then GET_DEVICE_STATUS
- * round trips recorded from refdev) is written first, not measured. */
+ * round trips recorded from refdev) is written first, not measured; reading
+ * it is part of every replay run (as for a user). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,39 +78,69 @@ static void count(void *user, const struct vmsg_finding *f)
         ++*(unsigned long *)user;
 }
 
-static int measure(const char *name, const char *uri, const char *capture, size_t n)
+/* One ping-pong run of n round trips on a fresh IUT: seconds, or < 0. */
+static double ping_pong(const char *uri, size_t n)
 {
     struct vmsg_bus *b;
     if (open_iut(uri, &b))
-        return 3;
+        return -1;
     uint64_t t0 = bench_now_ns();
     int r = round_trips(b, n, NULL);
-    double t_pp = (double)(bench_now_ns() - t0) / 1e9;
+    double t = (double)(bench_now_ns() - t0) / 1e9;
     vmsg_bus_close(b);
-    if (r)
-        return 3;
+    return r ? -1 : t;
+}
+
+/* One replay of the capture on a fresh IUT, exactly as `vmsg replay --as
+ * driver` runs it (default options: reorder-tolerant pairing, comparison,
+ * passive checker, exchange groups): seconds, or < 0. */
+static double replay(const char *name, const char *uri, const char *capture, struct vmsg_replay_stats *st)
+{
+    struct vmsg_bus *b;
     if (open_iut(uri, &b))
-        return 3;
+        return -1;
     struct vmsg_replay_opts o;
     vmsg_replay_opts_init(&o);
     o.extra_ms = 0;
     unsigned long findings = 0;
     o.on_finding = count;
     o.user = &findings;
-    struct vmsg_replay_stats st;
-    t0 = bench_now_ns();
-    int rc = vmsg_replay_run(capture, b, &o, &st);
-    double t_rp = (double)(bench_now_ns() - t0) / 1e9;
+    uint64_t t0 = bench_now_ns();
+    int rc = vmsg_replay_run(capture, b, &o, st);
+    double t = (double)(bench_now_ns() - t0) / 1e9;
     vmsg_bus_close(b);
-    if (rc != 0 || st.divergences || findings) {
+    if (rc != 0 || st->divergences || findings) {
         fprintf(stderr, "vmsg-bench: replay: %s: status %d, %llu divergences, %lu findings %s\n", name, rc,
-                (unsigned long long)st.divergences, findings, st.error);
-        return 3;
+                (unsigned long long)st->divergences, findings, st->error);
+        return -1;
     }
-    printf("replay: %-8s ping-pong %.0f round trips/s; replay asap %.0f round trips/s "
-           "(answer latency avg %.1f us, p99 %.1f us)\n",
-           name, (double)n / t_pp, (double)n / t_rp, st.lat_avg_us, st.lat_p99_us);
-    printf("replay: ratio replay/ping-pong (%s) %.2fx (target >= 0.70x)\n", name, t_pp / t_rp);
+    return t;
+}
+
+/* The machine may be shared: the two are run alternately, repeat times,
+ * and the best of each is compared (a slow moment hits either side). */
+static int measure(const struct bench_opts *bo, const char *name, const char *uri, const char *capture, size_t n)
+{
+    double best_pp = 0, best_rp = 0;
+    struct vmsg_replay_stats st, best_st;
+    memset(&best_st, 0, sizeof best_st);
+    for (unsigned i = 0; i < bo->repeat; i++) {
+        double pp = ping_pong(uri, n);
+        double rp = pp < 0 ? -1 : replay(name, uri, capture, &st);
+        if (pp < 0 || rp < 0)
+            return 3;
+        if (i == 0 || pp < best_pp)
+            best_pp = pp;
+        if (i == 0 || rp < best_rp) {
+            best_rp = rp;
+            best_st = st;
+        }
+    }
+    printf("replay: %-8s ping-pong %.0f round trips/s; replay asap %.0f round trips/s, best of %u each, alternating "
+           "(answer latency avg %.2f us, p99 %.2f us, %llu of %llu answers timed)\n",
+           name, (double)n / best_pp, (double)n / best_rp, bo->repeat, best_st.lat_avg_us, best_st.lat_p99_us,
+           (unsigned long long)best_st.lat_n, (unsigned long long)best_st.lat_answers);
+    printf("replay: ratio replay/ping-pong (%s) %.2fx (target >= 0.70x)\n", name, best_pp / best_rp);
     return 0;
 }
 
@@ -130,11 +161,11 @@ int vmsg_bench_replay(const struct bench_opts *bo)
     }
     vmsg_bus_close(b);
     printf("replay: %zu request/response round trips recorded from refdev (not measured)\n", n);
-    int rc = measure("builtin", "builtin:refdev", path, n);
+    int rc = measure(bo, "builtin", "builtin:refdev", path, n);
     if (VMSG_BENCH_VMSG[0] && access(VMSG_BENCH_VMSG, X_OK) == 0) {
         char uri[1200];
         snprintf(uri, sizeof uri, "exec:%s refdev --stdio", VMSG_BENCH_VMSG);
-        int r2 = measure("exec", uri, path, n);
+        int r2 = measure(bo, "exec", uri, path, n);
         rc = rc > r2 ? rc : r2;
     } else {
         printf("replay: exec adapter skipped: the vmsg binary is not known to this build\n");

@@ -10,12 +10,15 @@
 
 #include <vmsg/catalog.h>
 
+#include "report.h"
+
 int vmsg__live_open(struct vmsg__live_out *o, const char *cmd, const char *where, const char *report_dir,
                     const char *mode, const char *profile, const char *iut)
 {
     memset(o, 0, sizeof *o);
     o->cmd = cmd;
     o->where = where;
+    o->report_dir = report_dir;
     if (!report_dir)
         return 0;
     if (mkdir(report_dir, 0777) != 0 && errno != EEXIST) {
@@ -54,6 +57,20 @@ void vmsg__live_add(struct vmsg__live_out *o, unsigned long long frame, const ch
     fflush(stdout); /* findings as they happen, also through a pipe */
 }
 
+int vmsg__live_case(struct vmsg__live_out *o, const struct vmsg_results_case *c)
+{
+    o->cases[c->verdict < VMSG_VERDICT_COUNT ? c->verdict : VMSG_ERROR]++;
+    if (!o->res)
+        return 0;
+    for (size_t i = 0; i < c->nclauses; i++)
+        vmsg_results_cite(o->res, c->clauses[i]);
+    if (vmsg_results_add_case(o->res, c) != 0) {
+        fprintf(stderr, "vmsg: %s: %s\n", o->cmd, vmsg_results_error(o->res));
+        return 3;
+    }
+    return 0;
+}
+
 void vmsg__live_finding(void *user, const struct vmsg_finding *f)
 {
     struct vmsg__live_out *o = user;
@@ -83,14 +100,20 @@ int vmsg__live_close(struct vmsg__live_out *o)
             rc = 3;
         }
         o->res = NULL;
+        if (rc == 0 && o->render && vmsg_report_write_dir(o->report_dir, err, sizeof err) != 0) {
+            fprintf(stderr, "vmsg: %s: %s\n", o->cmd, err);
+            rc = 3;
+        }
     } else {
         t.findings[VMSG_FAIL] = o->counts[0];
         t.findings[VMSG_WARN] = o->counts[1];
         t.findings[VMSG_INFO] = o->counts[2];
+        memcpy(t.cases, o->cases, sizeof t.cases);
     }
-    vmsg_tally_print(stdout, &t);
     if (o->results_path[0] && rc == 0)
-        printf("results: %s\n", o->results_path);
+        printf(o->render ? "reports: %s/{results.json,junit.xml,results.tap,summary.md,report.html}\n"
+                         : "results: %s\n", o->render ? o->report_dir : o->results_path);
+    vmsg_tally_print(stdout, &t); /* the closing line CI log parsers read */
     vmsg__clause_counts_free(&o->cc);
     return rc;
 }

@@ -111,6 +111,13 @@ size_t vmsg_frame_len(unsigned profile, const uint8_t *buf, size_t avail);
  * when only the outcome matters. */
 enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
                               struct vmsg_msg *m, struct vmsg_diag *diag);
+/* The header only: members, cls, kind, def, payload and frame_len, as
+ * vmsg_decode sets them; the payload is not walked (m->v is left as is) and
+ * no rule is judged. VMSG_OK, or the TRUNCATED / MALFORMED outcome that
+ * vmsg_decode gives for the same header. For hot paths that only need to
+ * know which message a frame is (replay pairing). */
+enum vmsg_outcome vmsg_decode_header(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
+                                     struct vmsg_msg *m);
 
 /* Field access by identity; 0 / NULL when the layout has no such field. */
 bool vmsg_has(const struct vmsg_msg *m, unsigned fld);

@@ -1,0 +1,273 @@
+/* The receiving side of a replay: wait for the IUT's frames, pair each with
+ * an expected record of the window (vmsg/replay.h says how), feed it to the
+ * checker and compare. The common case (the frame is the next expected
+ * record, byte for byte) costs one memcmp: frames are decoded only to pair
+ * out of order or to explain a difference. */
+#include <stdio.h>
+#include <string.h>
+
+#include <vmsg/wire.h>
+
+#include "replay_internal.h"
+
+#define NONE UINT64_MAX
+
+void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_divergence *d)
+{
+    x->st->divergences++;
+    if (x->status == 0)
+        x->status = 1;
+    vmsg__group_divergence(x, group, d);
+    if (x->o->on_divergence)
+        x->o->on_divergence(x->o->user, d);
+    if (x->o->stop_at_first)
+        x->stop = true;
+}
+
+static void close_slot(struct vmsg__rp *x, uint64_t i)
+{
+    struct vmsg__slot *s = vmsg__win_at(x, i);
+    s->done = true;
+    if (i < x->pos) {
+        x->open_all--;
+        if (!s->deferred)
+            x->open_wait--;
+    }
+}
+
+static void summary(const struct vmsg__rp *x, const uint8_t *f, size_t len, char *out, size_t cap)
+{
+    struct vmsg_msg m;
+    if (vmsg_decode(x->o->profile, x->o->binding, f, len, &m, NULL) <= VMSG_NONCONFORMANT)
+        vmsg_summary(&m, out, cap);
+}
+
+static void missing(struct vmsg__rp *x, uint64_t i)
+{
+    struct vmsg__slot *s = vmsg__win_at(x, i);
+    struct vmsg_replay_divergence d;
+    memset(&d, 0, sizeof d);
+    d.frame = s->frame;
+    snprintf(d.field, sizeof d.field, "(missing)");
+    snprintf(d.expected, sizeof d.expected, "a frame");
+    snprintf(d.got, sizeof d.got, "nothing within %d ms", x->o->reply_timeout_ms);
+    summary(x, s->buf, s->len, d.expected_msg, sizeof d.expected_msg);
+    d.expected_bytes = s->buf;
+    d.expected_len = s->len;
+    close_slot(x, i);
+    vmsg__divergence(x, s->group, &d);
+}
+
+static uint64_t last_frame(struct vmsg__rp *x)
+{
+    return x->pos ? vmsg__win_at(x, x->pos - 1)->frame : 0;
+}
+
+static void feed(struct vmsg__rp *x, uint32_t group, uint64_t frame, uint64_t ts, const uint8_t *f, size_t len)
+{
+    vmsg__check(x, group, frame, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV, ts, f,
+                len);
+}
+
+static uint32_t group_of_frame(struct vmsg__rp *x, const uint8_t *f, size_t len)
+{
+    struct vmsg_msg m;
+    if (vmsg_decode_header(x->o->profile, x->o->binding, f, len, &m) != VMSG_OK)
+        return vmsg__group_of(x, 0, 0, 0, 0, 0xff);
+    return vmsg__group_of(x, 0, m.dev_num, m.cls, m.msg_id, m.kind);
+}
+
+/* A frame that pairs with no open record (reorder-tolerant mode only). */
+static void unexpected(struct vmsg__rp *x, const uint8_t *f, size_t len)
+{
+    struct vmsg_replay_divergence d;
+    memset(&d, 0, sizeof d);
+    d.frame = last_frame(x);
+    uint32_t g = group_of_frame(x, f, len);
+    feed(x, g, d.frame, 0, f, len);
+    snprintf(d.field, sizeof d.field, "(unexpected)");
+    snprintf(d.expected, sizeof d.expected, "a frame recorded within %u records of here", x->ahead);
+    snprintf(d.got, sizeof d.got, "a %zu-byte frame", len);
+    summary(x, f, len, d.got_msg, sizeof d.got_msg);
+    d.got_bytes = f;
+    d.got_len = len;
+    vmsg__divergence(x, g, &d);
+}
+
+/* The open expected record this frame answers, or NONE; *oldest: the
+ * oldest open one (where strict order would pair it); *same: the frame
+ * equals the record byte for byte (known from the fast path). */
+static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, bool *same)
+{
+    uint64_t first = NONE;
+    for (uint64_t i = x->head; i < x->tail; i++) {
+        const struct vmsg__slot *s = vmsg__win_at(x, i);
+        if (!s->ours && !s->done) {
+            first = i;
+            break;
+        }
+    }
+    *oldest = first;
+    *same = false;
+    if (x->o->strict_order)
+        return first < x->pos ? first : NONE;
+    if (first != NONE) {
+        const struct vmsg__slot *s = vmsg__win_at(x, first);
+        if (s->len == len && memcmp(s->buf, f, len) == 0) {
+            *same = true;
+            return first;
+        }
+    }
+    struct vmsg_msg m;
+    if (first == NONE || vmsg_decode_header(x->o->profile, x->o->binding, f, len, &m) != VMSG_OK)
+        return first < x->pos ? first : NONE; /* compared byte for byte */
+    vmsg__win_fill(x, x->ahead); /* out of order: every candidate of the window */
+    /* responses (and a live driver's requests) in request order per device
+     * number; events per device and message; else the oldest open record of
+     * the same kind already reached, so a wrong dev_num still shows as one */
+    uint64_t fallback = NONE;
+    for (uint64_t i = first; i < x->tail; i++) {
+        const struct vmsg__slot *s = vmsg__win_at(x, i);
+        if (s->ours || s->done || s->kind != m.kind || s->cls != m.cls)
+            continue;
+        if (s->dev_num == m.dev_num && (m.kind != VMSG_KIND_EVENT || s->msg_id == m.msg_id))
+            return i;
+        if (m.kind != VMSG_KIND_EVENT && fallback == NONE && i < x->pos)
+            fallback = i;
+    }
+    return fallback;
+}
+
+static void learn_token(struct vmsg__rp *x, const struct vmsg__slot *s, const uint8_t *f, size_t len)
+{
+    struct vmsg_msg rec, live;
+    if (vmsg_decode_header(x->o->profile, x->o->binding, s->buf, s->len, &rec) != VMSG_OK ||
+        vmsg_decode_header(x->o->profile, x->o->binding, f, len, &live) != VMSG_OK ||
+        live.kind != VMSG_KIND_REQUEST)
+        return;
+    unsigned i = x->ntok < 64 ? x->ntok++ : x->tok_next++ % 64;
+    x->tok_rec[i] = rec.token;
+    x->tok_live[i] = live.token;
+}
+
+static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
+{
+    x->st->received++;
+    if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
+        x->awaiting = false;
+        x->lat.answers++;
+        if (x->timing)
+            vmsg__lat_add(&x->lat, vmsg__replay_now_ns() - x->last_send_ns);
+    }
+    uint64_t oldest;
+    bool same;
+    uint64_t i = find(x, f, len, &oldest, &same);
+    if (i == NONE) {
+        unexpected(x, f, len);
+        return;
+    }
+    struct vmsg__slot *s = vmsg__win_at(x, i);
+    if (i != oldest)
+        x->st->reordered++;
+    close_slot(x, i);
+    feed(x, s->group, s->frame, s->ts_ns, f, len);
+    if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)
+        learn_token(x, s, f, len);
+    struct vmsg_replay_case *c = s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL;
+    if (same || (s->len == len && memcmp(s->buf, f, len) == 0)) {
+        if (c)
+            c->matched++;
+        return;
+    }
+    struct vmsg_replay_divergence d;
+    memset(&d, 0, sizeof d);
+    if (!vmsg__replay_compare(x->o, s->buf, s->len, f, len, &d)) {
+        if (c)
+            c->matched++;
+        return;
+    }
+    d.frame = s->frame;
+    d.expected_bytes = s->buf;
+    d.expected_len = s->len;
+    d.got_bytes = f;
+    d.got_len = len;
+    vmsg__divergence(x, s->group, &d);
+}
+
+/* The oldest open record the wait is for. */
+static uint64_t waited_for(struct vmsg__rp *x, enum vmsg__wait what)
+{
+    if (what == VMSG__WAIT_HEAD)
+        return x->head;
+    for (uint64_t i = x->head; i < x->pos; i++) {
+        const struct vmsg__slot *s = vmsg__win_at(x, i);
+        if (!s->ours && !s->done && (what == VMSG__WAIT_ALL || !s->deferred))
+            return i;
+    }
+    return NONE;
+}
+
+/* Nothing came for record i within the reply timeout. Before a send, an
+ * event is left open (it may come after our next frames; it is waited for
+ * again when the window passes it); anything else is missing. */
+static void timed_out(struct vmsg__rp *x, enum vmsg__wait what, uint64_t i)
+{
+    struct vmsg__slot *s = vmsg__win_at(x, i);
+    if (what == VMSG__WAIT_SEND && !x->o->strict_order && s->kind == VMSG_KIND_EVENT) {
+        s->deferred = true;
+        x->open_wait--;
+        x->st->deferred++;
+        return;
+    }
+    missing(x, i);
+}
+
+void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
+{
+    for (;;) {
+        if (x->stop || x->status >= 2)
+            return;
+        if (what == VMSG__WAIT_SEND ? !x->open_wait
+            : what == VMSG__WAIT_ALL    ? !x->open_all
+                                        : x->head >= x->pos || vmsg__win_at(x, x->head)->done)
+            return;
+        size_t len = 0;
+        int rc = vmsg_bus_recv(x->iut, x->rx, x->rxcap, &len, x->o->reply_timeout_ms);
+        if (rc == VMSG_BUS_MALFORMED && len > 0)
+            rc = VMSG_BUS_OK; /* a bad datagram is compared like any frame */
+        if (rc == VMSG_BUS_OK) {
+            dispatch(x, x->rx, len);
+            continue;
+        }
+        uint64_t i = waited_for(x, what);
+        if (i == NONE) /* cannot happen: the counters say one is open */
+            return;
+        if (rc == VMSG_BUS_TIMEOUT) {
+            timed_out(x, what, i);
+            continue;
+        }
+        snprintf(x->st->error, sizeof x->st->error, "frame %llu: waiting for the IUT's frame: %s (%s)",
+                 (unsigned long long)vmsg__win_at(x, i)->frame, vmsg_bus_error(x->iut), vmsg_bus_status_name(rc));
+        x->status = 3;
+        return;
+    }
+}
+
+void vmsg__extra(struct vmsg__rp *x)
+{
+    size_t len = 0;
+    if (vmsg_bus_recv(x->iut, x->rx, x->rxcap, &len, x->o->extra_ms) != VMSG_BUS_OK)
+        return;
+    x->st->received++;
+    uint32_t g = group_of_frame(x, x->rx, len);
+    feed(x, g, 0, 0, x->rx, len);
+    struct vmsg_replay_divergence d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.field, sizeof d.field, "(extra)");
+    snprintf(d.expected, sizeof d.expected, "nothing after the last record");
+    snprintf(d.got, sizeof d.got, "a %zu-byte frame", len);
+    summary(x, x->rx, len, d.got_msg, sizeof d.got_msg);
+    d.got_bytes = x->rx;
+    d.got_len = len;
+    vmsg__divergence(x, g, &d);
+}
