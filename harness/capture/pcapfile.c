@@ -8,8 +8,8 @@
  * reads the records here: large pread(2) chunks into one buffer, the 16-byte
  * record header parsed with the cursor, the record data returned in place.
  * Anything unusual (a record longer than the snapshot length, which libpcap
- * cuts or rejects) is handed back to libpcap at that record's offset, so
- * results and messages stay libpcap's. */
+ * cuts or rejects, or longer than the 256 KiB buffer) is handed back to
+ * libpcap at that record's offset, so results and messages stay libpcap's. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdlib.h>
@@ -40,9 +40,7 @@ bool vmsg__pcapfile_open(struct vmsg__pcapfile *f, int fd, uint64_t pos, uint32_
     default: return false; /* pcapng and the rest: libpcap reads them */
     }
     f->snap = snap;
-    f->cap = CHUNK;
-    while (f->cap < 2 * ((size_t)snap + 16))
-        f->cap *= 2;
+    f->cap = CHUNK; /* not sized by the snapshot length: the file header may claim up to 4 GiB */
     f->buf = malloc(f->cap);
     if (!f->buf)
         return false;
@@ -102,8 +100,8 @@ int vmsg__pcapfile_next(struct vmsg__pcapfile *f, struct vmsg__pcaprec *r)
     r->ts_usec = f->nano ? sub / 1000u : sub;
     r->caplen = u32(&c, f->big_endian);
     r->len = u32(&c, f->big_endian);
-    if (r->caplen > f->snap)
-        return VMSG__PCAP_LIBPCAP;
+    if (r->caplen > f->snap || (size_t)r->caplen > f->cap - 16)
+        return VMSG__PCAP_LIBPCAP; /* libpcap cuts, rejects or reads it */
     if (fill(f, 16 + (size_t)r->caplen) != 0)
         return VMSG__PCAP_IO;
     if (f->end - f->start < 16 + (size_t)r->caplen)
