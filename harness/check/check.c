@@ -172,30 +172,34 @@ static unsigned verdict_of(unsigned level)
     return level == VMSG_CHECK_MUST ? VMSG_CHECK_FAIL : level == VMSG_CHECK_SHOULD ? VMSG_CHECK_WARN : VMSG_CHECK_INFO;
 }
 
-void vmsg__emit(struct vmsg__ctx *x, enum vmsg__rule_id r, uint64_t ref, const char *fmt, ...)
+/* A finding of rule r: its message formatted, its verdict capped by the rule's
+ * level (a SHOULD stays a WARN), the rule's id, clause and level attached. */
+static void emit_rule(struct vmsg_check *c, uint64_t frame, uint16_t bus, uint16_t dev_num, enum vmsg__rule_id r,
+                      unsigned verdict, uint64_t ref, const char *fmt, va_list ap)
 {
     char msg[200];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    const struct vmsg_check_rule *rl = &rules[r];
+    if (verdict == VMSG_CHECK_FAIL)
+        verdict = verdict_of(rl->level);
+    vmsg__emit_raw(c, frame, rl->id, rl->clause, rl->level, verdict, bus, dev_num, ref, msg);
+}
+
+void vmsg__emit(struct vmsg__ctx *x, enum vmsg__rule_id r, uint64_t ref, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    emit_rule(x->c, x->frame, x->bus, x->dev_num, r, VMSG_CHECK_FAIL, ref, fmt, ap);
     va_end(ap);
-    const struct vmsg_check_rule *rl = &rules[r];
-    vmsg__emit_raw(x->c, x->frame, rl->id, rl->clause, rl->level, verdict_of(rl->level), x->bus, x->dev_num, ref,
-                   msg);
 }
 
 void vmsg__emit_dev(struct vmsg_check *c, uint64_t frame, const struct vmsg__dev *d, enum vmsg__rule_id r,
                     unsigned verdict, uint64_t ref, const char *fmt, ...)
 {
-    char msg[200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    emit_rule(c, frame, d->bus, d->dev_num, r, verdict, ref, fmt, ap);
     va_end(ap);
-    const struct vmsg_check_rule *rl = &rules[r];
-    if (verdict == VMSG_CHECK_FAIL)
-        verdict = verdict_of(rl->level); /* a SHOULD stays a WARN */
-    vmsg__emit_raw(c, frame, rl->id, rl->clause, rl->level, verdict, d->bus, d->dev_num, ref, msg);
 }
 
 void vmsg__note(struct vmsg_check *c, uint64_t frame, const char *fmt, ...)

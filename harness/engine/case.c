@@ -105,8 +105,11 @@ static void check_finding(void *user, const struct vmsg_finding *f)
     if (c->feeding_dir != 1 || f->frame == 0 || !f->rule || !strncmp(f->rule, "wire.", 5) ||
         !strcmp(f->rule, "check.track-overflow") || !check_binds_iut(c, f->clause))
         return;
-    enum vmsg_verdict v = f->level == VMSG_CHECK_MUST ? VMSG_FAIL : f->level == VMSG_CHECK_SHOULD ? VMSG_WARN
-                                                                                                  : VMSG_INFO;
+    /* the checker already capped the verdict by the clause level (and lowered
+     * it where it is unsure, e.g. INFO for what an incomplete trace may hide) */
+    enum vmsg_verdict v = f->verdict == VMSG_CHECK_FAIL   ? VMSG_FAIL
+                          : f->verdict == VMSG_CHECK_WARN ? VMSG_WARN
+                                                          : VMSG_INFO;
     if (r->nfindings < VMSG_CASE_MAX_FINDINGS) {
         struct vmsg_case_finding *cf = &r->findings[r->nfindings++];
         cf->frame = (uint32_t)f->frame;
