@@ -152,9 +152,13 @@ static int run_sessions(struct vmsg_bus *drv, struct vmsg_bus *dev, const struct
         else if (!quiet)
             fprintf(stderr, "vmsg: proxy: session %u ended (%s: %s, %" PRIu64 " frames); next pair\n", session,
                     side_name(res->ended_by), res->why, res->frames);
-        if (vmsg_bus_next_peer(drv) != VMSG_BUS_OK || vmsg_bus_next_peer(dev) != VMSG_BUS_OK) {
-            snprintf(res->why, sizeof res->why, "cannot wait for the next pair of peers");
-            return -1;
+        for (int s = 0; s < 2; s++) {
+            struct vmsg_bus *b = s ? dev : drv;
+            if (vmsg_bus_next_peer(b) != VMSG_BUS_OK) {
+                snprintf(res->why, sizeof res->why, "%s: cannot wait for the next peer: %s", side_name(s),
+                         vmsg_bus_error(b));
+                return -1;
+            }
         }
     }
     res->frames = sum.frames, res->to_device = sum.to_device, res->to_driver = sum.to_driver;
