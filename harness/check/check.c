@@ -174,6 +174,7 @@ static unsigned verdict_of(unsigned level)
 
 /* A finding of rule r: its message formatted, its verdict capped by the rule's
  * level (a SHOULD stays a WARN), the rule's id, clause and level attached. */
+__attribute__((format(printf, 8, 0)))
 static void emit_rule(struct vmsg_check *c, uint64_t frame, uint16_t bus, uint16_t dev_num, enum vmsg__rule_id r,
                       unsigned verdict, uint64_t ref, const char *fmt, va_list ap)
 {
