@@ -18,7 +18,8 @@
  *     number, and events are asynchronous. A response is paired with the
  *     oldest unanswered expected response of its device number (request
  *     order per device), a request of a live driver likewise, an event with
- *     the oldest expected event of the same device and message; candidates
+ *     an expected event of the same device and message: the oldest it
+ *     matches (under the ignore masks), else the oldest; candidates
  *     are the expected records not yet paired, up to `window` records ahead
  *     of the walk. Before sending, the expected records before it are
  *     waited for (the recorded IUT may have needed them, e.g. EVENT_USED
