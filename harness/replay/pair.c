@@ -73,8 +73,8 @@ static uint32_t group_of_frame(struct vmsg__rp *x, const uint8_t *f, size_t len)
 {
     struct vmsg_msg m;
     if (vmsg_decode_header(x->o->profile, x->o->binding, f, len, &m) != VMSG_OK)
-        return vmsg__group_of(x, 0, 0, 0, 0, 0xff);
-    return vmsg__group_of(x, 0, m.dev_num, m.cls, m.msg_id, m.kind);
+        return vmsg__group_of(x, x->bus, 0, 0, 0, 0xff);
+    return vmsg__group_of(x, x->bus, m.dev_num, m.cls, m.msg_id, m.kind);
 }
 
 /* A frame that pairs with no open record (reorder-tolerant mode only). */

@@ -26,6 +26,7 @@ void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
     o->extra_ms = 20;
     o->window = VMSG_REPLAY_WINDOW_DEFAULT;
     o->check = true;
+    o->instance = -1;
 }
 
 uint64_t vmsg__replay_now_ns(void)
@@ -93,7 +94,7 @@ void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned di
     if (!x->chk)
         return;
     x->cur_group = group; /* findings on this frame count in its group */
-    vmsg_check_feed(x->chk, frame, dir, ts, f, len, 0);
+    vmsg_check_feed(x->chk, frame, dir, ts, f, len, x->bus);
     x->cur_group = VMSG__NO_GROUP;
 }
 

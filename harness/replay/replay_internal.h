@@ -89,6 +89,7 @@ struct vmsg__rp {
     bool token;                /* the profile has a token */
     bool stop;                 /* stop_at_first reached */
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
+    uint16_t bus;              /* the bus instance replayed (instance.c) */
 
     /* the window: records [head, tail) of the capture, walk at pos */
     struct vmsg__slot *ring;
@@ -134,6 +135,15 @@ static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { 
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s);
 /* The reader's error once the walk reached the end of what was read. */
 void vmsg__win_reader_error(struct vmsg__rp *x);
+
+/* instance.c */
+/* A record read is of another bus instance than x->bus: true when it is to
+ * be skipped (o->instance chosen: counted in stats->skipped). Else it is
+ * taken, and bad input (BAD_BUS) unless it is the first record read. */
+bool vmsg__bus_new(struct vmsg__rp *x, uint16_t bus);
+void vmsg__bus_error(struct vmsg__rp *x, uint64_t frame, uint16_t bus);
+/* At the end of the capture: status 2 when o->instance matched no record. */
+void vmsg__bus_end(struct vmsg__rp *x);
 
 /* pair.c */
 /* Receive and pair frames until: SEND, nothing behind pos is open but

@@ -12,7 +12,7 @@
 
 #include "replay_internal.h"
 
-enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM };
+enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM, BAD_BUS };
 
 bool vmsg__win_init(struct vmsg__rp *x)
 {
@@ -23,6 +23,7 @@ bool vmsg__win_init(struct vmsg__rp *x)
     /* strict: one record at a time, each expected one waited for at its place */
     x->ahead = o->strict_order ? 1 : w;
     x->behind = o->strict_order ? 0 : w;
+    x->bus = o->instance >= 0 ? (uint16_t)o->instance : 0; /* else the first record's (instance.c) */
     uint64_t need = (uint64_t)x->ahead + x->behind + 2, cap = 4;
     while (cap < need)
         cap <<= 1;
@@ -75,6 +76,10 @@ static void take(struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap
     s->bad = BAD_NONE;
     s->len = 0;
     s->group = VMSG__NO_GROUP;
+    if (s->bus != x->bus) {
+        mark_bad(s, BAD_BUS);
+        return;
+    }
     if (r->caplen < r->len || (r->meta.flags & VMSG_CAP_F_TRUNCATED)) {
         mark_bad(s, BAD_CUT);
         s->len = r->caplen; /* for the message only */
@@ -135,8 +140,11 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
         if (n != 1) {
             x->eof = true;
             x->read_error = n < 0;
+            vmsg__bus_end(x);
             return;
         }
+        if (r.meta.bus_instance != x->bus && vmsg__bus_new(x, r.meta.bus_instance))
+            continue;
         take(x, vmsg__win_at(x, x->tail), &r);
         x->tail++;
     }
@@ -170,6 +178,7 @@ bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s)
         snprintf(st->error, sizeof st->error, "%s: frame %llu: %u-byte message cannot be sent", x->capture, f,
                  s->len);
         break;
+    case BAD_BUS: vmsg__bus_error(x, s->frame, s->bus); return false;
     default:
         snprintf(st->error, sizeof st->error, "%s: frame %llu: out of memory", x->capture, f);
         x->status = 3;

@@ -4,7 +4,9 @@
 # (in process and as a process) and refdrv, diverges against a faulty refdev
 # (compiler-style line naming the frame and field), writes its results as
 # cases with --report, stops on a dying target with exit 3 naming the frame
-# (an ERROR case), and rejects bad captures with exit 2.
+# (an ERROR case), and rejects bad captures with exit 2. A capture through the
+# reference bus (both faces) replays one face with --instance and is refused
+# without it.
 # usage: replay_cli.sh VMSG SOURCE_DIR
 set -u
 VMSG=$1
@@ -63,6 +65,35 @@ tail -n 1 "$T/report.out" | grep -Eq '^[0-9]+ passed, [1-9][0-9]* failed$' || fa
 run 0 report-clean "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --report "$T/rep-clean" -q
 grep -q "^not ok" "$T/rep-clean/results.tap" && fail "report-clean: a case failed"
 tail -n 1 "$T/report-clean.out" | grep -Eq '^[1-9][0-9]* passed, 0 failed$' || fail "report-clean: closing line"
+
+# both faces of a bus: through the reference bus the capture holds the driver
+# face (bus instance 0: refdrv <-> the bus) and the device face (instance 1:
+# the bus <-> refdev, tokens renumbered by the bus)
+run 0 record-bus "$VMSG" proxy --driver-side builtin:refdrv --device-side builtin:refdev --bus ref --capture "$T/bus.pcap"
+run 2 bus-mixed "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver
+grep -q "^vmsg: replay: .*bus.pcap: frame [0-9]*: bus instance 1 after instance 0: the capture holds more than one bus (both faces of a bus proxy?): choose one with --instance$" \
+    "$T/bus-mixed.err" || fail "bus-mixed: message"
+run 0 bus-dev "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance 1 --report "$T/rep-bus" -q
+grep -q " 0 divergences" "$T/bus-dev.out" || fail "bus-dev: divergence count"
+grep -Eq "^replay: bus instance 1: [1-9][0-9]* records of other instances skipped$" "$T/bus-dev.out" ||
+    fail "bus-dev: skipped count"
+grep -q '"id": "replay.bus1.dev1.GET_CONFIG"' "$T/rep-bus/results.json" || fail "bus-dev: cases not of bus 1"
+grep -q '"id": "replay.dev' "$T/rep-bus/results.json" && fail "bus-dev: a case of bus 0"
+run 0 bus-drv "$VMSG" replay "$T/bus.pcap" --iut builtin:refdrv --as device --instance 0
+grep -q " 0 divergences" "$T/bus-drv.out" || fail "bus-drv: divergence count"
+# the device face's requests carry the bus's tokens, not refdrv's
+run 1 bus-drv-face1 "$VMSG" replay "$T/bus.pcap" --iut builtin:refdrv --as device --instance 1 --stop-at-first
+grep -q "bus.pcap:frame [0-9]*: field token: expected [0-9]*, got [0-9]*$" "$T/bus-drv-face1.out" ||
+    fail "bus-drv-face1: token divergence"
+run 0 bus-drv-face1-masked "$VMSG" replay "$T/bus.pcap" --iut builtin:refdrv --as device --instance 1 --ignore token
+# one bus: nothing skipped
+run 0 one-bus "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --instance 0
+grep -q "^replay: bus instance 0: 0 records of other instances skipped$" "$T/one-bus.out" || fail "one-bus: skipped"
+run 2 bus-none "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance 3
+grep -q "bus.pcap: no record of bus instance 3 ([1-9][0-9]* records of other instances)$" "$T/bus-none.err" ||
+    fail "bus-none: message"
+run 2 bus-bad "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance x
+grep -q "^vmsg: replay: --instance: expected a bus instance 0..65535, got 'x'$" "$T/bus-bad.err" || fail "bus-bad: message"
 
 # the target dies mid-run: exit 3, the message names the frame reached
 run 3 dies "$VMSG" replay "$T/s.pcap" --iut "exec:sh -c 'dd bs=8 count=30 status=none | $VMSG refdev --stdio'" \

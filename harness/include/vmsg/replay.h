@@ -37,6 +37,12 @@
  * Every frame sent or received is fed to the passive checker, numbered by
  * the capture record it corresponds to, with that record's timestamp.
  *
+ * Bus instances: a replay plays one side of one bus. A capture of a proxy
+ * through the reference bus holds both faces of it (the driver face as bus
+ * instance 0, the device face as 1): `instance` picks one, the records of
+ * the others are skipped as they are read. Without it (-1) a capture of
+ * more than one bus is bad input (status 2, naming the frame).
+ *
  * Cases: the records are grouped into exchanges, one per message of one
  * device (bus instance, dev_num, class, msg_id: a request and its response
  * are one group), and each group is reported once at the end (on_case) with
@@ -118,6 +124,8 @@ struct vmsg_replay_opts {
     bool strict_order;         /* pair in capture order only (see the top of this file) */
     unsigned window;           /* reorder window in records (default 64, 1..VMSG_REPLAY_WINDOW_MAX) */
     bool check;                /* feed the passive checker */
+    int instance;              /* replay only the records of this bus instance; -1 (default): the
+                                * capture must hold one bus (a second instance is bad input) */
     uint32_t max_msg_size;     /* for the checker's size rules (0 unknown) */
     vmsg_check_cb on_finding;
     vmsg_replay_div_cb on_divergence;
@@ -130,6 +138,7 @@ struct vmsg_replay_stats {
     int status;                /* 0 no divergence, 1 divergences, 2 bad capture, 3 transport failure */
     char error[512];           /* for 2 and 3: names the frame */
     uint64_t records;          /* capture records taken */
+    uint64_t skipped;          /* records of other bus instances, not replayed (instance >= 0) */
     uint64_t sent, received, divergences;
     uint64_t reordered;        /* frames paired with a record other than the next one in capture order */
     uint64_t deferred;         /* expected events not in by our next send, left open */
