@@ -55,6 +55,7 @@ static void missing(struct vmsg__rp *x, uint64_t i)
     d.expected_bytes = s->buf;
     d.expected_len = s->len;
     close_slot(x, i);
+    vmsg__group_time(x, s->group, true); /* the wait for it is part of its case */
     vmsg__divergence(x, s->group, &d);
 }
 
@@ -191,6 +192,8 @@ static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
     if (i != oldest)
         x->st->reordered++;
     close_slot(x, i);
+    vmsg__clk_tick(x);
+    vmsg__group_time(x, s->group, true);
     feed(x, s->group, s->frame, s->ts_ns, f, len);
     if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)
         learn_token(x, s, f, len);
@@ -234,6 +237,7 @@ static uint64_t waited_for(struct vmsg__rp *x, enum vmsg__wait what)
 static void timed_out(struct vmsg__rp *x, enum vmsg__wait what, uint64_t i)
 {
     struct vmsg__slot *s = vmsg__win_at(x, i);
+    vmsg__clk_read(x); /* the clock's stride knows nothing of the time waited */
     if (what == VMSG__WAIT_SEND && !x->o->strict_order && s->kind == VMSG_KIND_EVENT) {
         s->deferred = true;
         x->open_wait--;

@@ -63,6 +63,7 @@ static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_
         uint64_t wait = due - now;
         struct timespec ts = {(time_t)(wait / 1000000000u), (long)(wait % 1000000000u)};
         nanosleep(&ts, NULL);
+        vmsg__clk_read(x);
     }
 }
 
@@ -85,6 +86,7 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
     s->done = true;
     if (s->group != VMSG__NO_GROUP)
         x->groups[s->group].c.sent++;
+    vmsg__group_time(x, s->group, true);
     vmsg__check(x, s->group, s->frame, x->ours_dir, s->ts_ns, s->buf, s->len);
 }
 
@@ -133,6 +135,7 @@ static void walk(struct vmsg__rp *x)
         } else {
             if (s->group != VMSG__NO_GROUP)
                 x->groups[s->group].c.expected++;
+            vmsg__group_time(x, s->group, false);
             x->pos++;
             if (!s->done) { /* not already paired ahead of its place */
                 x->open_all++;

@@ -76,6 +76,7 @@ struct vmsg__group {
     char name[48];
     struct vmsg_replay_divergence first; /* c.first points here once set */
     uint8_t *first_exp, *first_got;      /* owned copies of the first divergence's bytes */
+    uint64_t t_first, t_last;            /* the groups' clock at its first and last frame (0: none yet) */
 };
 
 struct vmsg__rp {
@@ -119,6 +120,13 @@ struct vmsg__rp {
     uint32_t gmask;
     uint32_t glast;            /* the group found last */
     uint32_t cur_group;        /* the group of the frame being fed to the checker */
+
+    /* the groups' clock (cases.c) */
+    uint64_t clk_ns;           /* the last reading */
+    uint64_t clk_span_ns;      /* the reading that began the current stride */
+    uint64_t clk_slow_ns;      /* a stride this long or longer is slow */
+    unsigned clk_n;            /* ticks since then */
+    bool clk_every;            /* the last stride was slow: read at every tick */
 };
 
 uint64_t vmsg__replay_now_ns(void);
@@ -170,5 +178,33 @@ uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint
 void vmsg__group_finding(void *user, const struct vmsg_finding *f);
 void vmsg__group_divergence(struct vmsg__rp *x, uint32_t group, const struct vmsg_replay_divergence *d);
 void vmsg__groups_report(struct vmsg__rp *x);
+
+/* The groups' clock: a coarse monotonic clock (CLOCK_MONOTONIC_COARSE where
+ * there is one) read into clk_ns once every VMSG__CLK_STRIDE ticks (a frame
+ * received), so that the in-process replay pays nothing per record; at
+ * every tick while the last stride took two clock resolutions or more
+ * (1 ms at least: frames that slow afford a reading each, and a reading a
+ * stride old would be off by more than the resolution), and after each wait
+ * of the replay's own (pacing, a reply timeout): between those, the walk
+ * only computes or sends. Groups are stamped with clk_ns. */
+#define VMSG__CLK_STRIDE 64
+void vmsg__clk_read(struct vmsg__rp *x);
+static inline void vmsg__clk_tick(struct vmsg__rp *x)
+{
+    if (++x->clk_n >= VMSG__CLK_STRIDE || x->clk_every)
+        vmsg__clk_read(x);
+}
+/* A frame of group g is reached (end false: an expected record), sent or
+ * paired (end true): its duration runs from the first stamp to the last. */
+static inline void vmsg__group_time(struct vmsg__rp *x, uint32_t g, bool end)
+{
+    if (g == VMSG__NO_GROUP)
+        return;
+    struct vmsg__group *gr = &x->groups[g];
+    if (!gr->t_first)
+        gr->t_first = x->clk_ns;
+    if (end)
+        gr->t_last = x->clk_ns;
+}
 
 #endif

@@ -174,6 +174,7 @@ static void on_case(void *user, const struct vmsg_replay_case *rc)
         .observed = observed,
         .frames = frames,
         .nframes = nframes,
+        .duration_ms = rc->duration_ms,
     };
     if (vmsg__live_case(&c->out, &rcase))
         c->rc = 3;

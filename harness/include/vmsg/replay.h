@@ -47,7 +47,8 @@
  * device (bus instance, dev_num, class, msg_id: a request and its response
  * are one group), and each group is reported once at the end (on_case) with
  * its counts, its first divergence and the clauses its checker findings
- * cite: the front end writes them as the cases of results.json. */
+ * cite, and its duration: the front end writes them as the cases of
+ * results.json. */
 #ifndef VMSG_REPLAY_H
 #define VMSG_REPLAY_H
 
@@ -104,6 +105,8 @@ struct vmsg_replay_case {
     uint64_t fail, warn, info; /* checker findings on its frames */
     const char *clauses[VMSG_REPLAY_CASE_CLAUSES]; /* cited by those findings (static strings) */
     unsigned nclauses;
+    double duration_ms;        /* wall time from its first frame sent or expected to its last
+                                * frame sent or paired (a coarse clock: a few ms resolution) */
     const struct vmsg_replay_divergence *first; /* NULL when none */
 };
 typedef void (*vmsg_replay_case_cb)(void *user, const struct vmsg_replay_case *c);
