@@ -8,7 +8,9 @@
  * - window slots from the walk's tail on belong to this thread until it
  *   publishes them (rd_avail); it reads into slot j only once the walk has
  *   retired j - cap + 2 (head_pub: the walk still looks at the slot just
- *   before pos);
+ *   before pos) and no frame still to check is that slot's bytes (a frame
+ *   sent, or an answer equal to its record, is handed over as a reference
+ *   to its slot: no copy, and the bytes are still in this CPU's cache);
  * - check entries in [chk_head, chk_tail) belong to this thread;
  * - findings are not delivered from here. They queue under the mutex, and
  *   the walk delivers them: now and then (vmsg__ahead_poll), and after
@@ -40,11 +42,15 @@
 #define YIELDS 4u           /* the thread may share our CPU: let it run before we sleep */
 #define SLEEP_NS 1000000L   /* the longest sleep of either side */
 
+/* A frame to check: the bytes of a window slot (a frame sent, or an answer
+ * equal to its record), or a copy (any other frame the IUT sent). The first
+ * line is all the thread reads for a slot's frame. */
 struct chk_ent {
+    const uint8_t *p;       /* the bytes: a slot's buffer, inl or heap */
     uint64_t frame, ts;
+    uint64_t head;          /* the walk's head when handed over: p, if a slot's, is at or after it */
     uint32_t group, len;
     uint8_t dir;
-    uint8_t *buf;           /* inl or heap */
     uint8_t *heap;
     uint32_t cap;
     uint8_t inl[VMSG__SLOT_INLINE];
@@ -121,10 +127,21 @@ bool vmsg__ahead_wanted(const struct vmsg_replay_opts *o)
 
 /* ---- the thread ------------------------------------------------------- */
 
+/* Slot j may be read into once slot j - cap is neither in the walk's window
+ * (head_pub, less 2: the walk still looks just before pos) nor the bytes of a
+ * frame not yet checked. Frames handed over refer to slots at or after the
+ * walk's head at that time, so the oldest unchecked one bounds them all;
+ * later ones refer to slots at or after head_pub, which the walk published
+ * after the check tail read here (publish). */
 static bool can_read(struct vmsg__ahead *a)
 {
-    return !atomic_load_explicit(&a->rd_end, memory_order_relaxed) &&
-           a->rd_next + 2 < atomic_load_explicit(&a->head_pub, memory_order_acquire) + a->x->mask + 1;
+    if (atomic_load_explicit(&a->rd_end, memory_order_relaxed))
+        return false;
+    uint64_t h = atomic_load_explicit(&a->head_pub, memory_order_acquire);
+    uint64_t c = atomic_load_explicit(&a->chk_head, memory_order_relaxed);
+    if (c < atomic_load_explicit(&a->chk_tail, memory_order_acquire) && a->ents[c & (CHK_N - 1)].head < h)
+        h = a->ents[c & (CHK_N - 1)].head;
+    return a->rd_next + 2 < h + a->x->mask + 1;
 }
 
 static bool can_check(struct vmsg__ahead *a)
@@ -164,7 +181,7 @@ static bool check_some(struct vmsg__ahead *a)
     for (; h < t; h++) {
         const struct chk_ent *e = &a->ents[h & (CHK_N - 1)];
         a->cur_group = e->group;
-        vmsg_check_feed(a->x->chk, e->frame, e->dir, e->ts, e->buf, e->len, 0);
+        vmsg_check_feed(a->x->chk, e->frame, e->dir, e->ts, e->p, e->len, 0);
         atomic_store_explicit(&a->chk_head, h + 1, memory_order_release);
     }
     a->cur_group = VMSG__NO_GROUP;
@@ -242,8 +259,8 @@ void vmsg__ahead_collect(struct vmsg__ahead *a, const struct vmsg_finding *f)
 static void publish(struct vmsg__ahead *a)
 {
     a->unpublished = 0;
+    atomic_store_explicit(&a->chk_tail, a->chk_tail_own, memory_order_release); /* before the head: can_read */
     atomic_store_explicit(&a->head_pub, a->x->head, memory_order_release);
-    atomic_store_explicit(&a->chk_tail, a->chk_tail_own, memory_order_release);
     atomic_thread_fence(memory_order_seq_cst); /* what was published, before the look at thread_sleeps */
     if (atomic_load_explicit(&a->thread_sleeps, memory_order_relaxed)) {
         pthread_mutex_lock(&a->mu);
@@ -342,8 +359,8 @@ void vmsg__ahead_retired(struct vmsg__rp *x)
         publish(a);
 }
 
-void vmsg__ahead_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts,
-                       const uint8_t *f, size_t len)
+/* The next free check entry, with what every entry carries. */
+static struct chk_ent *entry(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, size_t len)
 {
     struct vmsg__ahead *a = x->ah;
     if (a->chk_tail_own - a->chk_head_seen >= CHK_N) {
@@ -353,9 +370,35 @@ void vmsg__ahead_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsig
     }
     struct chk_ent *e = &a->ents[a->chk_tail_own & (CHK_N - 1)];
     __builtin_prefetch(&a->ents[(a->chk_tail_own + 4) & (CHK_N - 1)], 1);
-    if (len <= VMSG__SLOT_INLINE) {
-        e->buf = e->inl;
-    } else {
+    e->len = (uint32_t)len;
+    e->frame = frame;
+    e->ts = ts;
+    e->head = x->head;
+    e->dir = (uint8_t)dir;
+    e->group = group;
+    return e;
+}
+
+static void handed(struct vmsg__ahead *a)
+{
+    a->chk_tail_own++;
+    if (++a->unpublished >= PUBLISH_EVERY)
+        publish(a);
+}
+
+void vmsg__ahead_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+{
+    struct chk_ent *e = entry(x, s->group, s->frame, dir, s->ts_ns, s->len);
+    e->p = s->buf;
+    handed(x->ah);
+}
+
+void vmsg__ahead_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts,
+                       const uint8_t *f, size_t len)
+{
+    struct chk_ent *e = entry(x, group, frame, dir, ts, len);
+    uint8_t *buf = e->inl;
+    if (len > VMSG__SLOT_INLINE) {
         if (len > e->cap) {
             uint8_t *b = realloc(e->heap, len);
             if (!b) {
@@ -366,17 +409,11 @@ void vmsg__ahead_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsig
             e->heap = b;
             e->cap = (uint32_t)len;
         }
-        e->buf = e->heap;
+        buf = e->heap;
     }
-    memcpy(e->buf, f, len);
-    e->len = (uint32_t)len;
-    e->frame = frame;
-    e->ts = ts;
-    e->dir = (uint8_t)dir;
-    e->group = group;
-    a->chk_tail_own++;
-    if (++a->unpublished >= PUBLISH_EVERY)
-        publish(a);
+    memcpy(buf, f, len);
+    e->p = buf;
+    handed(x->ah);
 }
 
 void vmsg__ahead_poll(struct vmsg__rp *x)

@@ -172,11 +172,15 @@ static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
     if (i != oldest)
         x->st->reordered++;
     close_slot(x, i);
-    feed(x, s->group, s->frame, s->ts_ns, f, len);
+    bool equal = same || (s->len == len && memcmp(s->buf, f, len) == 0);
+    if (equal) /* the record's bytes are the frame's: handed over without a copy */
+        vmsg__check_slot(x, s, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
+    else
+        feed(x, s->group, s->frame, s->ts_ns, f, len);
     if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)
         learn_token(x, s, f, len);
     struct vmsg_replay_case *c = s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL;
-    if (same || (s->len == len && memcmp(s->buf, f, len) == 0)) {
+    if (equal) {
         if (c)
             c->matched++;
         return;

@@ -84,7 +84,15 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
     s->done = true;
     if (s->group != VMSG__NO_GROUP)
         x->groups[s->group].c.sent++;
-    vmsg__check(x, s->group, s->frame, x->ours_dir, s->ts_ns, s->buf, s->len);
+    vmsg__check_slot(x, s, x->ours_dir);
+}
+
+void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+{
+    if (x->ah && x->chk)
+        vmsg__ahead_check_slot(x, s, dir);
+    else
+        vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
 }
 
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,

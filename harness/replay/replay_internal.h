@@ -157,6 +157,8 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
 /* Feed the checker with a frame of this group. */
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len);
+/* The same for the bytes of window slot s, with its group, frame and time. */
+void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
 
 /* cases.c */
 bool vmsg__groups_init(struct vmsg__rp *x);
@@ -191,6 +193,8 @@ bool vmsg__ahead_failing(const struct vmsg__rp *x);
 /* Hand a frame to the checker (copied). */
 void vmsg__ahead_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts,
                        const uint8_t *f, size_t len);
+/* Hand the bytes of window slot s (at or after x->head) to the checker. */
+void vmsg__ahead_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
 /* Deliver the findings queued so far (on_finding, group counts), without
  * waiting. */
 void vmsg__ahead_poll(struct vmsg__rp *x);
