@@ -166,7 +166,14 @@ uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint
 void vmsg__group_finding(void *user, const struct vmsg_finding *f)
 {
     struct vmsg__rp *x = user;
-    uint32_t gi = x->cur_group;
+    if (x->ah) /* the checker runs on the second thread: the walk delivers it later */
+        vmsg__ahead_collect(x->ah, f);
+    else
+        vmsg__group_finding_in(x, x->cur_group, f);
+}
+
+void vmsg__group_finding_in(struct vmsg__rp *x, uint32_t gi, const struct vmsg_finding *f)
+{
     if (f->frame == 0 || gi == VMSG__NO_GROUP)
         gi = lookup(x, f->bus, f->dev_num, TAG_SESSION, 0);
     if (gi != VMSG__NO_GROUP && f->clause) {

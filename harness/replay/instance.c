@@ -5,21 +5,21 @@
  * of the others are skipped where they are read: they never enter the
  * window, the checker or the groups. Without it, the bus is the first
  * record's instance, and a record of another one is bad input (BAD_BUS in
- * window.c), raised when the walk reaches it. The reader compares each
- * record's instance with x->bus (one compare); this file has the rest. */
+ * window.c), raised when the walk reaches it. Records are read through
+ * vmsg__bus_next (replay_internal.h; on whichever thread reads) and
+ * admitted by the walk (window.c, one compare with x->bus); the rest is
+ * here. */
 #include <stdio.h>
 
 #include "replay_internal.h"
 
-bool vmsg__bus_new(struct vmsg__rp *x, uint16_t bus)
+bool vmsg__bus_other(struct vmsg__rp *x, uint16_t bus)
 {
-    if (x->o->instance >= 0) { /* x->bus is o->instance from the start */
-        x->st->skipped++;
-        return true;
-    }
-    if (x->tail == 0) /* the first record read: its bus is the one replayed */
+    if (x->o->instance < 0 && x->tail == 0) { /* the first record: its bus is the one replayed */
         x->bus = bus;
-    return false;
+        return false;
+    }
+    return true; /* with o->instance, nothing else is read (vmsg__bus_next) */
 }
 
 void vmsg__bus_error(struct vmsg__rp *x, uint64_t frame, uint16_t bus)

@@ -14,6 +14,8 @@
 
 void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_divergence *d)
 {
+    if (x->ah) /* the findings on the frames before it come first, as on one thread */
+        vmsg__ahead_sync(x);
     x->st->divergences++;
     if (x->status == 0)
         x->status = 1;
@@ -194,11 +196,15 @@ static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
     close_slot(x, i);
     vmsg__clk_tick(x);
     vmsg__group_time(x, s->group, true);
-    feed(x, s->group, s->frame, s->ts_ns, f, len);
+    bool equal = same || (s->len == len && memcmp(s->buf, f, len) == 0);
+    if (equal) /* the record's bytes are the frame's: handed over without a copy */
+        vmsg__check_slot(x, s, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
+    else
+        feed(x, s->group, s->frame, s->ts_ns, f, len);
     if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)
         learn_token(x, s, f, len);
     struct vmsg_replay_case *c = s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL;
-    if (same || (s->len == len && memcmp(s->buf, f, len) == 0)) {
+    if (equal) {
         if (c)
             c->matched++;
         return;

@@ -79,11 +79,15 @@ struct vmsg__group {
     uint64_t t_first, t_last;            /* the groups' clock at its first and last frame (0: none yet) */
 };
 
+struct vmsg__ahead;
+
 struct vmsg__rp {
     const struct vmsg_replay_opts *o;
     struct vmsg_replay_stats *st;
     struct vmsg_bus *iut;
     struct vmsg_check *chk;
+    struct vmsg__ahead *ah;    /* the second thread (ahead.c), NULL: one thread */
+    uint64_t prepared;         /* slots up to here were read ahead by a second thread since stopped */
     const char *capture;
     struct vmsg_cap_reader *rd;
     unsigned ours_dir;
@@ -132,8 +136,12 @@ struct vmsg__rp {
 uint64_t vmsg__replay_now_ns(void);
 
 /* window.c */
-bool vmsg__win_init(struct vmsg__rp *x);
+/* read_ahead: slots beyond the window for the second thread to fill */
+bool vmsg__win_init(struct vmsg__rp *x, unsigned read_ahead);
 void vmsg__win_free(struct vmsg__rp *x);
+/* Copy a capture record into slot s with its header decoded (either thread:
+ * it reads only what the options fixed at the start). */
+void vmsg__win_prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r);
 /* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
  * end. The walk needs one; pairing out of order reads the whole window. */
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
@@ -145,10 +153,23 @@ bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s);
 void vmsg__win_reader_error(struct vmsg__rp *x);
 
 /* instance.c */
-/* A record read is of another bus instance than x->bus: true when it is to
- * be skipped (o->instance chosen: counted in stats->skipped). Else it is
- * taken, and bad input (BAD_BUS) unless it is the first record read. */
-bool vmsg__bus_new(struct vmsg__rp *x, uint16_t bus);
+/* The next capture record of the bus replayed, as vmsg_cap_next (1, 0 the
+ * end, -1 an error): with o->instance chosen, the records of the others are
+ * skipped here and counted in stats->skipped. Called by the thread that
+ * reads (the walk, or the second thread: the walk reads the count only
+ * once it saw the end). */
+static inline int vmsg__bus_next(const struct vmsg__rp *x, struct vmsg_cap_rec *r)
+{
+    int k;
+    while ((k = vmsg_cap_next(x->rd, r)) == 1 && x->o->instance >= 0 &&
+           r->meta.bus_instance != (unsigned)x->o->instance)
+        x->st->skipped++;
+    return k;
+}
+/* The walk admits a record of another bus instance than x->bus: false when
+ * it is the first record (its bus is the one replayed, x->bus set), true
+ * when it is bad input (BAD_BUS, raised by vmsg__bus_error when reached). */
+bool vmsg__bus_other(struct vmsg__rp *x, uint16_t bus);
 void vmsg__bus_error(struct vmsg__rp *x, uint64_t frame, uint16_t bus);
 /* At the end of the capture: status 2 when o->instance matched no record. */
 void vmsg__bus_end(struct vmsg__rp *x);
@@ -167,6 +188,8 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
 /* Feed the checker with a frame of this group. */
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len);
+/* The same for the bytes of window slot s, with its group, frame and time. */
+void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
 
 /* cases.c */
 bool vmsg__groups_init(struct vmsg__rp *x);
@@ -176,6 +199,8 @@ uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint
                         uint8_t kind);
 /* The checker's callback: counts the finding in cur_group, passes it on. */
 void vmsg__group_finding(void *user, const struct vmsg_finding *f);
+/* The same, for a finding of group gi (queued by the second thread). */
+void vmsg__group_finding_in(struct vmsg__rp *x, uint32_t gi, const struct vmsg_finding *f);
 void vmsg__group_divergence(struct vmsg__rp *x, uint32_t group, const struct vmsg_replay_divergence *d);
 void vmsg__groups_report(struct vmsg__rp *x);
 
@@ -206,5 +231,38 @@ static inline void vmsg__group_time(struct vmsg__rp *x, uint32_t g, bool end)
     if (end)
         gr->t_last = x->clk_ns;
 }
+
+/* ahead.c: the second thread, which reads records ahead of the walk into the
+ * window and runs the checker on the frames behind it. */
+#define VMSG__READ_AHEAD 256u
+/* Whether a second thread is worth it: opts.threads, else more than one CPU. */
+bool vmsg__ahead_wanted(const struct vmsg_replay_opts *o);
+/* Start it (x->ah set); false: out of memory or no thread, run on one. The
+ * checker x->chk is then fed only there, until vmsg__ahead_stop. */
+bool vmsg__ahead_start(struct vmsg__rp *x);
+/* The record at window index x->tail is ready in its slot: 1; 0 the end of
+ * the capture, -1 a reader error (vmsg_cap_reader_error then tells). */
+int vmsg__ahead_take(struct vmsg__rp *x);
+/* The walk moved x->head: those slots may be read into again. */
+void vmsg__ahead_retired(struct vmsg__rp *x);
+/* The thread does not keep up (it shares a CPU with other work): the walk
+ * had to wait for it without progress more than once per STALL_RECORDS
+ * records. The walk then stops it and goes on alone. */
+bool vmsg__ahead_failing(const struct vmsg__rp *x);
+/* Hand a frame to the checker (copied). */
+void vmsg__ahead_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts,
+                       const uint8_t *f, size_t len);
+/* Hand the bytes of window slot s (at or after x->head) to the checker. */
+void vmsg__ahead_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
+/* Deliver the findings queued so far (on_finding, group counts), without
+ * waiting. */
+void vmsg__ahead_poll(struct vmsg__rp *x);
+/* Wait until every frame handed over is checked, then deliver. */
+void vmsg__ahead_sync(struct vmsg__rp *x);
+/* Sync, stop and join the thread; x->ah is NULL after (the checker and the
+ * reader are the caller's again; slots up to x->prepared are read). */
+void vmsg__ahead_stop(struct vmsg__rp *x);
+/* The checker's findings while the thread runs (from vmsg__group_finding). */
+void vmsg__ahead_collect(struct vmsg__ahead *a, const struct vmsg_finding *f);
 
 #endif

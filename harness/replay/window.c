@@ -3,7 +3,9 @@
  * each with its header decoded once (vmsg_decode_header) for pairing and
  * grouping. Bad input found while reading ahead is kept in its slot and
  * raised only when the walk reaches it, so the divergences before it are
- * reported as they were without a window. */
+ * reported as they were without a window. With a second thread (ahead.c)
+ * the records are read and prepared there, read_ahead slots beyond what the
+ * walk needs; the walk only admits them (their exchange group). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,7 @@
 
 enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM, BAD_BUS };
 
-bool vmsg__win_init(struct vmsg__rp *x)
+bool vmsg__win_init(struct vmsg__rp *x, unsigned read_ahead)
 {
     const struct vmsg_replay_opts *o = x->o;
     unsigned w = o->window ? o->window : VMSG_REPLAY_WINDOW_DEFAULT;
@@ -24,7 +26,7 @@ bool vmsg__win_init(struct vmsg__rp *x)
     x->ahead = o->strict_order ? 1 : w;
     x->behind = o->strict_order ? 0 : w;
     x->bus = o->instance >= 0 ? (uint16_t)o->instance : 0; /* else the first record's (instance.c) */
-    uint64_t need = (uint64_t)x->ahead + x->behind + 2, cap = 4;
+    uint64_t need = (uint64_t)x->ahead + x->behind + 2 + read_ahead, cap = 4;
     while (cap < need)
         cap <<= 1;
     x->ring = calloc(cap, sizeof *x->ring);
@@ -65,7 +67,7 @@ static void mark_bad(struct vmsg__slot *s, uint8_t why)
     s->ours = false;
 }
 
-static void take(struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
+void vmsg__win_prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
 {
     const struct vmsg_replay_opts *o = x->o;
     s->frame = r->frame;
@@ -76,10 +78,6 @@ static void take(struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap
     s->bad = BAD_NONE;
     s->len = 0;
     s->group = VMSG__NO_GROUP;
-    if (s->bus != x->bus) {
-        mark_bad(s, BAD_BUS);
-        return;
-    }
     if (r->caplen < r->len || (r->meta.flags & VMSG_CAP_F_TRUNCATED)) {
         mark_bad(s, BAD_CUT);
         s->len = r->caplen; /* for the message only */
@@ -125,6 +123,15 @@ static void take(struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap
         s->msg_id = 0;
         s->kind = 0xff;
     }
+}
+
+/* The walk takes a prepared record into its window: its exchange group. */
+static void admit(struct vmsg__rp *x, struct vmsg__slot *s)
+{
+    if (s->bus != x->bus && vmsg__bus_other(x, s->bus))
+        mark_bad(s, BAD_BUS);
+    if (s->bad)
+        return;
     s->group = vmsg__group_of(x, s->bus, s->dev_num, s->cls, s->msg_id, s->kind);
     if (s->group != VMSG__NO_GROUP && !x->groups[s->group].c.first_frame)
         x->groups[s->group].c.first_frame = s->frame;
@@ -135,29 +142,40 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
     if (want > x->ahead)
         want = x->ahead;
     while (!x->eof && x->tail - x->pos < want) {
-        struct vmsg_cap_rec r;
-        int n = vmsg_cap_next(x->rd, &r);
+        struct vmsg__slot *s = vmsg__win_at(x, x->tail);
+        int n = 1;
+        if (x->tail < x->prepared) {
+            /* read ahead by a second thread, stopped since */
+        } else if (x->ah) {
+            n = vmsg__ahead_take(x); /* read ahead into s by the second thread */
+        } else {
+            struct vmsg_cap_rec r;
+            n = vmsg__bus_next(x, &r);
+            if (n == 1)
+                vmsg__win_prepare(x, s, &r);
+        }
         if (n != 1) {
             x->eof = true;
             x->read_error = n < 0;
             vmsg__bus_end(x);
             return;
         }
-        if (r.meta.bus_instance != x->bus && vmsg__bus_new(x, r.meta.bus_instance))
-            continue;
-        take(x, vmsg__win_at(x, x->tail), &r);
+        admit(x, s);
         x->tail++;
     }
 }
 
 void vmsg__win_retire(struct vmsg__rp *x)
 {
+    uint64_t was = x->head;
     while (x->head < x->pos) {
         const struct vmsg__slot *s = vmsg__win_at(x, x->head);
         if (!s->ours && !s->done)
-            return;
+            break;
         x->head++;
     }
+    if (x->ah && x->head != was)
+        vmsg__ahead_retired(x);
 }
 
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s)

@@ -116,6 +116,20 @@ grep -q "bus.pcap: no record of bus instance 3 ([1-9][0-9]* records of other ins
 run 2 bus-bad "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance x
 grep -q "^vmsg: replay: --instance: expected a bus instance 0..65535, got 'x'$" "$T/bus-bad.err" || fail "bus-bad: message"
 
+# one thread or two (reading and checking on a second thread): the same
+# divergences, findings, order and cases; only the rates may differ
+for t in 1 2; do
+    run 1 threads-$t "$VMSG" replay "$T/s.pcap" --iut "builtin:refdev?fault=dev-get-config-stale-generation" \
+        --as driver --threads $t --report "$T/rep-threads-$t"
+    grep -v "^replay: " "$T/threads-$t.out" | sed "s/rep-threads-$t/rep-threads-N/" >"$T/threads-$t.cmp"
+    grep -q "s.pcap:frame [0-9]*: device.get-config.1: " "$T/threads-$t.cmp" || fail "threads $t: checker finding missing"
+    "$VMSG" report "$T/rep-threads-$t/results.json" --format tap | grep -v "duration_ms" >"$T/threads-$t.tap"
+done
+cmp -s "$T/threads-1.cmp" "$T/threads-2.cmp" || fail "--threads 1 and 2 print different results"
+cmp -s "$T/threads-1.tap" "$T/threads-2.tap" || fail "--threads 1 and 2 report different cases"
+run 2 threads-bad "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --threads 3
+grep -q "\-\-threads: expected 1 or 2, got '3'" "$T/threads-bad.err" || fail "--threads 3: message"
+
 # the target dies mid-run: exit 3, the message names the frame reached
 run 3 dies "$VMSG" replay "$T/s.pcap" --iut "exec:sh -c 'dd bs=8 count=30 status=none | $VMSG refdev --stdio'" \
     --as driver --reply-timeout 300
@@ -130,6 +144,8 @@ grep -q '"verdict": "ERROR"' "$T/rep-dies/results.json" || fail "dies-report: no
 # bad input
 run 2 cut "$VMSG" replay "$SRC/vectors/captures/bad-cut-mid-record.pcap" --iut builtin:refdev --as driver
 grep -q "frame [0-9]" "$T/cut.err" || fail "cut capture: frame not named"
+run 2 cut-1 "$VMSG" replay "$SRC/vectors/captures/bad-cut-mid-record.pcap" --iut builtin:refdev --as driver --threads 1
+cmp -s "$T/cut.err" "$T/cut-1.err" || fail "cut capture: one thread says it differently"
 run 2 missing "$VMSG" replay "$T/nothing.pcap" --iut builtin:refdev --as driver
 run 2 no-as "$VMSG" replay "$T/s.pcap" --iut builtin:refdev
 run 2 bad-ignore "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --ignore nonsense

@@ -136,9 +136,10 @@ static int measure(const struct bench_opts *bo, const char *name, const char *ur
             best_st = st;
         }
     }
-    printf("replay: %-8s ping-pong %.0f round trips/s; replay asap %.0f round trips/s, best of %u each, alternating "
-           "(answer latency avg %.2f us, p99 %.2f us, %llu of %llu answers timed)\n",
-           name, (double)n / best_pp, (double)n / best_rp, bo->repeat, best_st.lat_avg_us, best_st.lat_p99_us,
+    printf("replay: %-8s ping-pong %.0f round trips/s; replay asap %.0f round trips/s (%u thread%s), best of %u each, "
+           "alternating (answer latency avg %.2f us, p99 %.2f us, %llu of %llu answers timed)\n",
+           name, (double)n / best_pp, (double)n / best_rp, best_st.threads, best_st.threads == 1 ? "" : "s", bo->repeat,
+           best_st.lat_avg_us, best_st.lat_p99_us,
            (unsigned long long)best_st.lat_n, (unsigned long long)best_st.lat_answers);
     printf("replay: ratio replay/ping-pong (%s) %.2fx (target >= 0.70x)\n", name, best_pp / best_rp);
     return 0;

@@ -23,7 +23,7 @@ static void usage(FILE *out)
             "usage: vmsg replay CAPTURE --iut URI --as driver|device [--ignore LIST]\n"
             "                   [--timing asap|original|scale=X] [--profile P] [--stop-at-first]\n"
             "                   [--strict-order | --window N] [--reply-timeout MS] [--max-size N]\n"
-            "                   [--instance N] [--no-check] [--report DIR] [-q]\n"
+            "                   [--instance N] [--no-check] [--threads 1|2] [--report DIR] [-q]\n"
             "Play one side of a recorded session against a live implementation: the frames\n"
             "the capture says that side sent are sent to the IUT, the frames of the other\n"
             "side are waited for and compared with what the IUT sends (byte for byte, then\n"
@@ -55,6 +55,10 @@ static void usage(FILE *out)
             "      --instance N        replay only the records of bus instance N; the others\n"
             "                          are skipped (counted in the statistics)\n"
             "      --no-check          do not run the passive checker on the new traffic\n"
+            "      --threads N         1: read, compare and check on one thread; 2: read the\n"
+            "                          capture and run the checker on a second thread (the\n"
+            "                          default when more than one CPU is available; it is\n"
+            "                          stopped if it cannot keep up)\n"
             "  -r, --report DIR        write DIR/results.json (mode \"replay\": one case per\n"
             "                          device and message, checker findings) and the reports\n"
             "                          junit.xml, results.tap, summary.md, report.html\n"
@@ -213,7 +217,7 @@ static int capture_profile(const char *path)
 
 int vmsg_cmd_replay(int argc, char **argv)
 {
-    enum { OPT_NOCHECK = 256, OPT_INSTANCE };
+    enum { OPT_NOCHECK = 256, OPT_INSTANCE, OPT_THREADS };
     static const struct option lo[] = {{"iut", required_argument, 0, 'i'},
                                        {"as", required_argument, 0, 'a'},
                                        {"ignore", required_argument, 0, 'I'},
@@ -226,6 +230,7 @@ int vmsg_cmd_replay(int argc, char **argv)
                                        {"max-size", required_argument, 0, 'm'},
                                        {"no-check", no_argument, 0, OPT_NOCHECK},
                                        {"instance", required_argument, 0, OPT_INSTANCE},
+                                       {"threads", required_argument, 0, OPT_THREADS},
                                        {"report", required_argument, 0, 'r'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"help", no_argument, 0, 'h'},
@@ -313,6 +318,13 @@ int vmsg_cmd_replay(int argc, char **argv)
             ro.instance = (int)v;
             break;
         }
+        case OPT_THREADS:
+            if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
+                fprintf(stderr, "vmsg: replay: --threads: expected 1 or 2, got '%s'\n", optarg);
+                return 2;
+            }
+            ro.threads = (unsigned)(optarg[0] - '0');
+            break;
         case 'r': report = optarg; break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
@@ -381,9 +393,9 @@ int vmsg_cmd_replay(int argc, char **argv)
         transport_case(&x, st.error);
     vmsg__live_summary(&x.out);
     printf("replay: %" PRIu64 " records, %" PRIu64 " sent, %" PRIu64 " received, %" PRIu64
-           " divergences in %.3f s (%.0f messages/s)\n",
+           " divergences in %.3f s (%.0f messages/s, %u thread%s)\n",
            st.records, st.sent, st.received, st.divergences, st.elapsed_s,
-           st.elapsed_s > 0 ? (double)(st.sent + st.received) / st.elapsed_s : 0.0);
+           st.elapsed_s > 0 ? (double)(st.sent + st.received) / st.elapsed_s : 0.0, st.threads, st.threads == 1 ? "" : "s");
     if (ro.instance >= 0)
         printf("replay: bus instance %d: %" PRIu64 " records of other instances skipped\n", ro.instance, st.skipped);
     if (st.reordered || st.deferred)

@@ -129,6 +129,11 @@ struct vmsg_replay_opts {
     bool check;                /* feed the passive checker */
     int instance;              /* replay only the records of this bus instance; -1 (default): the
                                 * capture must hold one bus (a second instance is bad input) */
+    /* 0: read the capture and run the checker on a second thread when more
+     * than one CPU is available to this process; 1: everything on the
+     * caller's thread; 2: a second thread whatever the CPUs. A second thread
+     * that cannot keep up is stopped (stats.threads). Results are the same. */
+    unsigned threads;
     uint32_t max_msg_size;     /* for the checker's size rules (0 unknown) */
     vmsg_check_cb on_finding;
     vmsg_replay_div_cb on_divergence;
@@ -147,6 +152,8 @@ struct vmsg_replay_stats {
     uint64_t deferred;         /* expected events not in by our next send, left open */
     uint64_t last_frame;       /* the last capture record reached */
     double elapsed_s;
+    unsigned threads;          /* 2: the second thread ran to the end; 1: one thread (asked for, one
+                                * CPU, or the second one could not keep up and was stopped) */
     /* Answer latency: from the last frame sent to the first frame received
      * after it. Every answer is timed while they take 2 us or more on
      * average; faster ones (in-process IUTs) are timed 1 in lat_stride so
