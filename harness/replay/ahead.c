@@ -156,7 +156,7 @@ static bool read_some(struct vmsg__ahead *a)
     unsigned n = 0;
     while (n < BATCH && can_read(a)) {
         struct vmsg_cap_rec r;
-        int k = vmsg_cap_next(x->rd, &r);
+        int k = vmsg__bus_next(x, &r);
         if (k != 1) {
             atomic_store_explicit(&a->rd_avail, a->rd_next, memory_order_release);
             atomic_store_explicit(&a->rd_end, k < 0 ? 2 : 1, memory_order_release);
@@ -181,7 +181,7 @@ static bool check_some(struct vmsg__ahead *a)
     for (; h < t; h++) {
         const struct chk_ent *e = &a->ents[h & (CHK_N - 1)];
         a->cur_group = e->group;
-        vmsg_check_feed(a->x->chk, e->frame, e->dir, e->ts, e->p, e->len, 0);
+        vmsg_check_feed(a->x->chk, e->frame, e->dir, e->ts, e->p, e->len, a->x->bus);
         atomic_store_explicit(&a->chk_head, h + 1, memory_order_release);
     }
     a->cur_group = VMSG__NO_GROUP;

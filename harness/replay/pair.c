@@ -57,6 +57,7 @@ static void missing(struct vmsg__rp *x, uint64_t i)
     d.expected_bytes = s->buf;
     d.expected_len = s->len;
     close_slot(x, i);
+    vmsg__group_time(x, s->group, true); /* the wait for it is part of its case */
     vmsg__divergence(x, s->group, &d);
 }
 
@@ -75,8 +76,8 @@ static uint32_t group_of_frame(struct vmsg__rp *x, const uint8_t *f, size_t len)
 {
     struct vmsg_msg m;
     if (vmsg_decode_header(x->o->profile, x->o->binding, f, len, &m) != VMSG_OK)
-        return vmsg__group_of(x, 0, 0, 0, 0, 0xff);
-    return vmsg__group_of(x, 0, m.dev_num, m.cls, m.msg_id, m.kind);
+        return vmsg__group_of(x, x->bus, 0, 0, 0, 0xff);
+    return vmsg__group_of(x, x->bus, m.dev_num, m.cls, m.msg_id, m.kind);
 }
 
 /* A frame that pairs with no open record (reorder-tolerant mode only). */
@@ -96,9 +97,17 @@ static void unexpected(struct vmsg__rp *x, const uint8_t *f, size_t len)
     vmsg__divergence(x, g, &d);
 }
 
+/* The frame equals the record, or differs only in what --ignore masks. */
+static bool fits(const struct vmsg__rp *x, const struct vmsg__slot *s, const uint8_t *f, size_t len)
+{
+    struct vmsg_replay_divergence d;
+    return !vmsg__replay_compare(x->o, s->buf, s->len, f, len, &d);
+}
+
 /* The open expected record this frame answers, or NONE; *oldest: the
  * oldest open one (where strict order would pair it); *same: the frame
- * equals the record byte for byte (known from the fast path). */
+ * matches the record (known already: equal bytes on the fast path, or an
+ * event chosen because it matches). */
 static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, bool *same)
 {
     uint64_t first = NONE;
@@ -125,16 +134,29 @@ static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t 
         return first < x->pos ? first : NONE; /* compared byte for byte */
     vmsg__win_fill(x, x->ahead); /* out of order: every candidate of the window */
     /* responses (and a live driver's requests) in request order per device
-     * number; events per device and message; else the oldest open record of
-     * the same kind already reached, so a wrong dev_num still shows as one */
+     * number, else the oldest open record of the same kind already reached,
+     * so a wrong dev_num still shows as one; events of one device and
+     * message in any order: the one the frame matches, else the oldest, so
+     * a wrong field still shows against it */
     uint64_t fallback = NONE;
     for (uint64_t i = first; i < x->tail; i++) {
         const struct vmsg__slot *s = vmsg__win_at(x, i);
         if (s->ours || s->done || s->kind != m.kind || s->cls != m.cls)
             continue;
-        if (s->dev_num == m.dev_num && (m.kind != VMSG_KIND_EVENT || s->msg_id == m.msg_id))
+        if (m.kind == VMSG_KIND_EVENT) {
+            if (s->dev_num != m.dev_num || s->msg_id != m.msg_id)
+                continue;
+            if (fits(x, s, f, len)) {
+                *same = true;
+                return i;
+            }
+            if (fallback == NONE)
+                fallback = i;
+            continue;
+        }
+        if (s->dev_num == m.dev_num)
             return i;
-        if (m.kind != VMSG_KIND_EVENT && fallback == NONE && i < x->pos)
+        if (fallback == NONE && i < x->pos)
             fallback = i;
     }
     return fallback;
@@ -172,6 +194,8 @@ static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
     if (i != oldest)
         x->st->reordered++;
     close_slot(x, i);
+    vmsg__clk_tick(x);
+    vmsg__group_time(x, s->group, true);
     bool equal = same || (s->len == len && memcmp(s->buf, f, len) == 0);
     if (equal) /* the record's bytes are the frame's: handed over without a copy */
         vmsg__check_slot(x, s, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
@@ -219,6 +243,7 @@ static uint64_t waited_for(struct vmsg__rp *x, enum vmsg__wait what)
 static void timed_out(struct vmsg__rp *x, enum vmsg__wait what, uint64_t i)
 {
     struct vmsg__slot *s = vmsg__win_at(x, i);
+    vmsg__clk_read(x); /* the clock's stride knows nothing of the time waited */
     if (what == VMSG__WAIT_SEND && !x->o->strict_order && s->kind == VMSG_KIND_EVENT) {
         s->deferred = true;
         x->open_wait--;

@@ -26,6 +26,7 @@ void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
     o->extra_ms = 20;
     o->window = VMSG_REPLAY_WINDOW_DEFAULT;
     o->check = true;
+    o->instance = -1;
 }
 
 uint64_t vmsg__replay_now_ns(void)
@@ -62,6 +63,7 @@ static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_
         uint64_t wait = due - now;
         struct timespec ts = {(time_t)(wait / 1000000000u), (long)(wait % 1000000000u)};
         nanosleep(&ts, NULL);
+        vmsg__clk_read(x);
     }
 }
 
@@ -84,6 +86,7 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
     s->done = true;
     if (s->group != VMSG__NO_GROUP)
         x->groups[s->group].c.sent++;
+    vmsg__group_time(x, s->group, true);
     vmsg__check_slot(x, s, x->ours_dir);
 }
 
@@ -105,7 +108,7 @@ void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned di
         return;
     }
     x->cur_group = group; /* findings on this frame count in its group */
-    vmsg_check_feed(x->chk, frame, dir, ts, f, len, 0);
+    vmsg_check_feed(x->chk, frame, dir, ts, f, len, x->bus);
     x->cur_group = VMSG__NO_GROUP;
 }
 
@@ -148,6 +151,7 @@ static void walk(struct vmsg__rp *x)
         } else {
             if (s->group != VMSG__NO_GROUP)
                 x->groups[s->group].c.expected++;
+            vmsg__group_time(x, s->group, false);
             x->pos++;
             if (!s->done) { /* not already paired ahead of its place */
                 x->open_all++;

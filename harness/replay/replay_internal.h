@@ -76,6 +76,7 @@ struct vmsg__group {
     char name[48];
     struct vmsg_replay_divergence first; /* c.first points here once set */
     uint8_t *first_exp, *first_got;      /* owned copies of the first divergence's bytes */
+    uint64_t t_first, t_last;            /* the groups' clock at its first and last frame (0: none yet) */
 };
 
 struct vmsg__ahead;
@@ -93,6 +94,7 @@ struct vmsg__rp {
     bool token;                /* the profile has a token */
     bool stop;                 /* stop_at_first reached */
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
+    uint16_t bus;              /* the bus instance replayed (instance.c) */
 
     /* the window: records [head, tail) of the capture, walk at pos */
     struct vmsg__slot *ring;
@@ -122,6 +124,13 @@ struct vmsg__rp {
     uint32_t gmask;
     uint32_t glast;            /* the group found last */
     uint32_t cur_group;        /* the group of the frame being fed to the checker */
+
+    /* the groups' clock (cases.c) */
+    uint64_t clk_ns;           /* the last reading */
+    uint64_t clk_span_ns;      /* the reading that began the current stride */
+    uint64_t clk_slow_ns;      /* a stride this long or longer is slow */
+    unsigned clk_n;            /* ticks since then */
+    bool clk_every;            /* the last stride was slow: read at every tick */
 };
 
 uint64_t vmsg__replay_now_ns(void);
@@ -142,6 +151,28 @@ static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { 
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s);
 /* The reader's error once the walk reached the end of what was read. */
 void vmsg__win_reader_error(struct vmsg__rp *x);
+
+/* instance.c */
+/* The next capture record of the bus replayed, as vmsg_cap_next (1, 0 the
+ * end, -1 an error): with o->instance chosen, the records of the others are
+ * skipped here and counted in stats->skipped. Called by the thread that
+ * reads (the walk, or the second thread: the walk reads the count only
+ * once it saw the end). */
+static inline int vmsg__bus_next(const struct vmsg__rp *x, struct vmsg_cap_rec *r)
+{
+    int k;
+    while ((k = vmsg_cap_next(x->rd, r)) == 1 && x->o->instance >= 0 &&
+           r->meta.bus_instance != (unsigned)x->o->instance)
+        x->st->skipped++;
+    return k;
+}
+/* The walk admits a record of another bus instance than x->bus: false when
+ * it is the first record (its bus is the one replayed, x->bus set), true
+ * when it is bad input (BAD_BUS, raised by vmsg__bus_error when reached). */
+bool vmsg__bus_other(struct vmsg__rp *x, uint16_t bus);
+void vmsg__bus_error(struct vmsg__rp *x, uint64_t frame, uint16_t bus);
+/* At the end of the capture: status 2 when o->instance matched no record. */
+void vmsg__bus_end(struct vmsg__rp *x);
 
 /* pair.c */
 /* Receive and pair frames until: SEND, nothing behind pos is open but
@@ -172,6 +203,34 @@ void vmsg__group_finding(void *user, const struct vmsg_finding *f);
 void vmsg__group_finding_in(struct vmsg__rp *x, uint32_t gi, const struct vmsg_finding *f);
 void vmsg__group_divergence(struct vmsg__rp *x, uint32_t group, const struct vmsg_replay_divergence *d);
 void vmsg__groups_report(struct vmsg__rp *x);
+
+/* The groups' clock: a coarse monotonic clock (CLOCK_MONOTONIC_COARSE where
+ * there is one) read into clk_ns once every VMSG__CLK_STRIDE ticks (a frame
+ * received), so that the in-process replay pays nothing per record; at
+ * every tick while the last stride took two clock resolutions or more
+ * (1 ms at least: frames that slow afford a reading each, and a reading a
+ * stride old would be off by more than the resolution), and after each wait
+ * of the replay's own (pacing, a reply timeout): between those, the walk
+ * only computes or sends. Groups are stamped with clk_ns. */
+#define VMSG__CLK_STRIDE 64
+void vmsg__clk_read(struct vmsg__rp *x);
+static inline void vmsg__clk_tick(struct vmsg__rp *x)
+{
+    if (++x->clk_n >= VMSG__CLK_STRIDE || x->clk_every)
+        vmsg__clk_read(x);
+}
+/* A frame of group g is reached (end false: an expected record), sent or
+ * paired (end true): its duration runs from the first stamp to the last. */
+static inline void vmsg__group_time(struct vmsg__rp *x, uint32_t g, bool end)
+{
+    if (g == VMSG__NO_GROUP)
+        return;
+    struct vmsg__group *gr = &x->groups[g];
+    if (!gr->t_first)
+        gr->t_first = x->clk_ns;
+    if (end)
+        gr->t_last = x->clk_ns;
+}
 
 /* ahead.c: the second thread, which reads records ahead of the walk into the
  * window and runs the checker on the frames behind it. */

@@ -14,7 +14,7 @@
 
 #include "replay_internal.h"
 
-enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM };
+enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM, BAD_BUS };
 
 bool vmsg__win_init(struct vmsg__rp *x, unsigned read_ahead)
 {
@@ -25,6 +25,7 @@ bool vmsg__win_init(struct vmsg__rp *x, unsigned read_ahead)
     /* strict: one record at a time, each expected one waited for at its place */
     x->ahead = o->strict_order ? 1 : w;
     x->behind = o->strict_order ? 0 : w;
+    x->bus = o->instance >= 0 ? (uint16_t)o->instance : 0; /* else the first record's (instance.c) */
     uint64_t need = (uint64_t)x->ahead + x->behind + 2 + read_ahead, cap = 4;
     while (cap < need)
         cap <<= 1;
@@ -127,6 +128,8 @@ void vmsg__win_prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const str
 /* The walk takes a prepared record into its window: its exchange group. */
 static void admit(struct vmsg__rp *x, struct vmsg__slot *s)
 {
+    if (s->bus != x->bus && vmsg__bus_other(x, s->bus))
+        mark_bad(s, BAD_BUS);
     if (s->bad)
         return;
     s->group = vmsg__group_of(x, s->bus, s->dev_num, s->cls, s->msg_id, s->kind);
@@ -147,13 +150,14 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
             n = vmsg__ahead_take(x); /* read ahead into s by the second thread */
         } else {
             struct vmsg_cap_rec r;
-            n = vmsg_cap_next(x->rd, &r);
+            n = vmsg__bus_next(x, &r);
             if (n == 1)
                 vmsg__win_prepare(x, s, &r);
         }
         if (n != 1) {
             x->eof = true;
             x->read_error = n < 0;
+            vmsg__bus_end(x);
             return;
         }
         admit(x, s);
@@ -192,6 +196,7 @@ bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s)
         snprintf(st->error, sizeof st->error, "%s: frame %llu: %u-byte message cannot be sent", x->capture, f,
                  s->len);
         break;
+    case BAD_BUS: vmsg__bus_error(x, s->frame, s->bus); return false;
     default:
         snprintf(st->error, sizeof st->error, "%s: frame %llu: out of memory", x->capture, f);
         x->status = 3;

@@ -85,7 +85,8 @@ only "vmsg check --role a" all
 has "vmsg check --" --profile --mid-session --complete --strict
 only "vmsg replay s.pcap --as d" driver device
 only "vmsg replay s.pcap --st" --stop-at-first --strict-order
-has "vmsg replay s.pcap --" --window --ignore --report
+has "vmsg replay s.pcap --" --window --ignore --report --instance
+only "vmsg replay s.pcap --instance "
 only "vmsg replay s.pcap --window "
 has "vmsg proxy --device-side ex" exec:
 has "vmsg proxy --" --driver-side --device-side --capture --bus

@@ -3,10 +3,12 @@
 # live reference answers: responses of three devices behind one refdev
 # (small-window personality) in another order than refdev gives them, and a
 # refdrv<->refdev session with an EVENT_USED moved later (the IUT sends it
-# before the capture says) and earlier (before the EVENT_AVAIL it answers).
+# before the capture says) and earlier (before the EVENT_AVAIL it answers),
+# and two EVENT_USED of the same device (queues 0 and 1) swapped.
 # The default mode passes them and says how many frames it paired out of
 # order; --strict-order reports the divergence; a wrong field is still a
-# divergence in the default mode; an event moved further than --window is.
+# divergence in the default mode (a difference the --ignore masks hide is
+# not); an event moved further than --window is.
 # usage: reorder.sh VMSG REPLAY_CAPTURES SOURCE_DIR
 set -u
 VMSG=$1
@@ -61,6 +63,31 @@ grep -q " 0 divergences" "$T/early.out" || fail "early: divergence count"
 grep -q ", 1 events came after our next frame" "$T/early.out" || fail "early: deferred count"
 run 1 early-strict "$VMSG" replay "$T/early.pcap" --iut builtin:refdev --as driver --strict-order --reply-timeout 100
 grep -q "early.pcap:frame [0-9]*: field (missing)" "$T/early-strict.out" || fail "early-strict: missing line"
+
+# two events of one device and message swapped: EVENT_USED of queue 1 recorded
+# where refdev sends the one of queue 0 and the other way round; each frame
+# pairs with the open EVENT_USED it equals, not with the oldest
+u0=$(awk '$5 == "EVENT_USED" && $NF == "index=0" { print $1; exit }' "$T/s.txt")
+u1=$(awk -v a="$u0" '$1 > a && $5 == "EVENT_USED" && $NF == "index=1" { print $1; exit }' "$T/s.txt")
+[ -n "$u0" ] && [ -n "$u1" ] || fail "session has no EVENT_USED of queue 0 then of queue 1"
+run 0 make-swap "$RC" swap "$T/s.pcap" "$T/swap.pcap" "$u0" "$u1"
+run 0 swap "$VMSG" replay "$T/swap.pcap" --iut builtin:refdev --as driver --reply-timeout 100
+grep -q " 0 divergences" "$T/swap.out" || fail "swap: divergence count"
+grep -q "^replay: 1 frames paired out of capture order" "$T/swap.out" || fail "swap: reordered count"
+run 1 swap-strict "$VMSG" replay "$T/swap.pcap" --iut builtin:refdev --as driver --strict-order --reply-timeout 100
+grep -q "swap.pcap:frame $u0: field index: expected 1, got 0$" "$T/swap-strict.out" || fail "swap-strict: divergence line"
+# a wrong field in one of them (queue 0's, now at u1, says queue 2) still diverges, at its frame
+run 0 make-swap-bad "$RC" swap "$T/s.pcap" "$T/swap-bad.pcap" "$u0" "$u1" index=2
+run 1 swap-bad "$VMSG" replay "$T/swap-bad.pcap" --iut builtin:refdev --as driver --reply-timeout 100
+grep -q "swap-bad.pcap:frame $u1: field index: expected 2, got 0$" "$T/swap-bad.out" || fail "swap-bad: divergence line"
+[ "$(grep -c ': field ' "$T/swap-bad.out")" -eq 1 ] || fail "swap-bad: only the corrupted field diverges"
+# a difference the masks hide: equal under --ignore token, so it pairs as well
+run 0 make-swap-tok "$RC" swap "$T/s.pcap" "$T/swap-tok.pcap" "$u0" "$u1" token=7
+run 1 swap-tok "$VMSG" replay "$T/swap-tok.pcap" --iut builtin:refdev --as driver --reply-timeout 100
+grep -q "swap-tok.pcap:frame [0-9]*: field token: expected 7, got 0$" "$T/swap-tok.out" || fail "swap-tok: divergence line"
+run 0 swap-tok-masked "$VMSG" replay "$T/swap-tok.pcap" --iut builtin:refdev --as driver --reply-timeout 100 \
+    --ignore token
+grep -q "^replay: 1 frames paired out of capture order" "$T/swap-tok-masked.out" || fail "swap-tok-masked: reordered"
 
 # the window bounds the tolerance: moved just short of the next EVENT_USED (about 10 records)
 run 0 make-far "$RC" move "$T/s.pcap" "$T/far.pcap" "$used" $((next - 1))

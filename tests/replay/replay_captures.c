@@ -9,6 +9,13 @@
  *       GET_DEVICE_INFO response is changed (a real divergence).
  *   replay-captures move IN OUT FRAME AFTER
  *       IN with record FRAME moved to just after record AFTER (0: first).
+ *   replay-captures swap IN OUT A B [index=N] [token=N]
+ *       IN with records A and B exchanged; index=N, token=N: the record
+ *       taken from A (now at B's place) gets that index or token (a wrong
+ *       field, or one the --ignore masks hide).
+ *   replay-captures gap IN OUT FRAME MS
+ *       IN with records FRAME onwards recorded MS milliseconds later (for
+ *       --timing original).
  *
  * Exit 0, or 1 with a one-line message. */
 #include <stdio.h>
@@ -35,7 +42,9 @@ static int die(const char *what)
     return 1;
 }
 
-static bool write_all(const char *path, const struct rec *r, const unsigned *order, unsigned n)
+/* Records 1 us apart, those from index gap_from on gap_us later. */
+static bool write_all(const char *path, const struct rec *r, const unsigned *order, unsigned n, unsigned gap_from,
+                      unsigned long gap_us)
 {
     char err[512];
     struct vmsg_cap_writer *w = vmsg_cap_writer_open(path, NULL, err, sizeof err);
@@ -44,7 +53,8 @@ static bool write_all(const char *path, const struct rec *r, const unsigned *ord
         return false;
     }
     for (unsigned i = 0; i < n; i++) {
-        struct vmsg_cap_ts ts = {1700000000, i};
+        uint64_t us = i + (i >= gap_from ? gap_us : 0);
+        struct vmsg_cap_ts ts = {(int64_t)(1700000000u + us / 1000000u), (uint32_t)(us % 1000000u)};
         if (!vmsg_cap_write(w, &ts, &r[order[i]].meta, r[order[i]].b, r[order[i]].n))
             return false;
     }
@@ -99,41 +109,108 @@ static int two_devices(const char *personality, const char *out, bool corrupt)
     }
     /* requests 1, 9, 17, responses 17, 9, 1; requests 9, 1, responses 1, 9 */
     static const unsigned order[10] = {0, 1, 2, 5, 4, 3, 6, 7, 9, 8};
-    return write_all(out, r, order, 10) ? 0 : 1;
+    return write_all(out, r, order, 10, 10, 0) ? 0 : 1;
 }
 
-static int move(const char *in, const char *out, unsigned long from, unsigned long after)
+static struct rec g_r[MAXREC];
+static unsigned g_order[MAXREC];
+
+/* IN into g_r; the number of records, or 0 with a message. */
+static unsigned read_all(const char *in)
 {
     char err[512];
     struct vmsg_cap_reader *rd = vmsg_cap_reader_open(in, 0, err, sizeof err);
-    if (!rd)
-        return die(err);
-    static struct rec r[MAXREC];
+    if (!rd) {
+        die(err);
+        return 0;
+    }
     unsigned n = 0;
     struct vmsg_cap_rec c;
     int k;
     while ((k = vmsg_cap_next(rd, &c)) == 1 && n < MAXREC && c.caplen <= MAXLEN) {
-        r[n].meta = c.meta;
-        memcpy(r[n].b, c.msg, c.caplen);
-        r[n].n = c.caplen;
+        g_r[n].meta = c.meta;
+        memcpy(g_r[n].b, c.msg, c.caplen);
+        g_r[n].n = c.caplen;
         n++;
     }
     vmsg_cap_reader_close(rd);
-    if (k != 0)
-        return die("cannot read the whole input (bad, or too many or too long records)");
+    if (k != 0 || n == 0) {
+        die("cannot read the whole input (bad, empty, or too many or too long records)");
+        return 0;
+    }
+    return n;
+}
+
+static int move(const char *in, const char *out, unsigned long from, unsigned long after)
+{
+    unsigned n = read_all(in);
+    if (!n)
+        return 1;
     if (from < 1 || from > n || after > n || after == from)
         return die("frame numbers out of range");
-    static unsigned order[MAXREC];
     unsigned o = 0;
     if (after == 0)
-        order[o++] = (unsigned)from - 1;
+        g_order[o++] = (unsigned)from - 1;
     for (unsigned i = 0; i < n; i++) {
         if (i + 1 != from)
-            order[o++] = i;
+            g_order[o++] = i;
         if (i + 1 == after)
-            order[o++] = (unsigned)from - 1;
+            g_order[o++] = (unsigned)from - 1;
     }
-    return write_all(out, r, order, n) ? 0 : 1;
+    return write_all(out, g_r, g_order, n, n, 0) ? 0 : 1;
+}
+
+/* "index=N" or "token=N" applied to record r. */
+static bool change(struct rec *r, const char *what)
+{
+    struct vmsg_msg m;
+    const char *eq = strchr(what, '=');
+    unsigned long v = strtoul(eq ? eq + 1 : "", NULL, 0);
+    if (vmsg_decode(VMSG_PROFILE_V1, 0, r->b, r->n, &m, NULL) != VMSG_OK)
+        return false;
+    if (!strncmp(what, "token=", 6)) {
+        m.token = (uint16_t)v;
+        m.token_override = true;
+    } else if (strncmp(what, "index=", 6) || !vmsg_set(&m, VMSG_FLD_INDEX, v)) {
+        return false;
+    }
+    uint8_t tmp[MAXLEN];
+    size_t n = vmsg_encode(&m, tmp, sizeof tmp);
+    if (!n)
+        return false;
+    memcpy(r->b, tmp, n);
+    r->n = n;
+    return true;
+}
+
+static int swap(int argc, char **argv)
+{
+    unsigned n = read_all(argv[2]);
+    if (!n)
+        return 1;
+    unsigned long a = strtoul(argv[4], NULL, 10), b = strtoul(argv[5], NULL, 10);
+    if (a < 1 || a > n || b < 1 || b > n || a == b)
+        return die("frame numbers out of range");
+    for (int i = 6; i < argc; i++)
+        if (!change(&g_r[a - 1], argv[i]))
+            return die("cannot apply a change (index=N or token=N, on a message that has the field)");
+    for (unsigned i = 0; i < n; i++)
+        g_order[i] = i;
+    g_order[a - 1] = (unsigned)b - 1;
+    g_order[b - 1] = (unsigned)a - 1;
+    return write_all(argv[3], g_r, g_order, n, n, 0) ? 0 : 1;
+}
+
+static int gap(const char *in, const char *out, unsigned long frame, unsigned long ms)
+{
+    unsigned n = read_all(in);
+    if (!n)
+        return 1;
+    if (frame < 1 || frame > n || ms > 60000)
+        return die("frame out of range, or a gap above 60 s");
+    for (unsigned i = 0; i < n; i++)
+        g_order[i] = i;
+    return write_all(out, g_r, g_order, n, (unsigned)frame - 1, ms * 1000u) ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -142,5 +219,10 @@ int main(int argc, char **argv)
         return two_devices(argv[2], argv[3], argc > 4 && !strcmp(argv[4], "corrupt"));
     if (argc == 6 && !strcmp(argv[1], "move"))
         return move(argv[2], argv[3], strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10));
-    return die("usage: replay-captures two-devices PERSONALITY OUT [corrupt] | move IN OUT FRAME AFTER");
+    if (argc >= 6 && argc <= 8 && !strcmp(argv[1], "swap"))
+        return swap(argc, argv);
+    if (argc == 6 && !strcmp(argv[1], "gap"))
+        return gap(argv[2], argv[3], strtoul(argv[4], NULL, 10), strtoul(argv[5], NULL, 10));
+    return die("usage: replay-captures two-devices PERSONALITY OUT [corrupt] | move IN OUT FRAME AFTER |\n"
+               "       swap IN OUT A B [index=N] [token=N] | gap IN OUT FRAME MS");
 }

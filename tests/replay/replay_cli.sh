@@ -4,11 +4,15 @@
 # (in process and as a process) and refdrv, diverges against a faulty refdev
 # (compiler-style line naming the frame and field), writes its results as
 # cases with --report, stops on a dying target with exit 3 naming the frame
-# (an ERROR case), and rejects bad captures with exit 2.
-# usage: replay_cli.sh VMSG SOURCE_DIR
+# (an ERROR case), and rejects bad captures with exit 2. A capture through the
+# reference bus (both faces) replays one face with --instance and is refused
+# without it. Cases carry their duration (--timing original over a recorded
+# gap).
+# usage: replay_cli.sh VMSG SOURCE_DIR REPLAY_CAPTURES
 set -u
 VMSG=$1
 SRC=$2
+RC=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/vmsg-replay-XXXXXX") || exit 3
 trap 'rm -rf "$T"' EXIT
 fail() { echo "replay_cli.sh: $*" >&2; for f in "$T"/*.out "$T"/*.err; do [ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }; done; exit 1; }
@@ -63,6 +67,54 @@ tail -n 1 "$T/report.out" | grep -Eq '^[0-9]+ passed, [1-9][0-9]* failed$' || fa
 run 0 report-clean "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --report "$T/rep-clean" -q
 grep -q "^not ok" "$T/rep-clean/results.tap" && fail "report-clean: a case failed"
 tail -n 1 "$T/report-clean.out" | grep -Eq '^[1-9][0-9]* passed, 0 failed$' || fail "report-clean: closing line"
+
+# case durations: the recorded gap (200 ms before the second EVENT_AVAIL) is
+# kept by --timing original, so the EVENT_AVAIL group lasts at least about
+# that long; SET_CONFIG, all after the gap, lasts a small part of it
+"$VMSG" dump "$T/s.pcap" >"$T/s.txt" || fail "dump"
+avail2=$(awk '$5 == "EVENT_AVAIL" { if (++n == 2) { print $1; exit } }' "$T/s.txt")
+setc=$(awk '$5 == "SET_CONFIG" { print $1; exit }' "$T/s.txt")
+[ -n "$avail2" ] && [ -n "$setc" ] && [ "$setc" -gt "$avail2" ] || fail "session: no SET_CONFIG after two EVENT_AVAIL"
+run 0 make-gap "$RC" gap "$T/s.pcap" "$T/gap.pcap" "$avail2" 200
+run 0 gap "$VMSG" replay "$T/gap.pcap" --iut builtin:refdev --as driver --timing original --report "$T/rep-gap" -q
+duration() { # duration CASE-ID: its duration_ms in results.json, in whole ms
+    awk -F'"' -v id="$1" '$2 == "id" { cur = $4 } $2 == "duration_ms" && cur == id { sub(/^: */, "", $3); print int($3); exit }' \
+        "$T/rep-gap/results.json"
+}
+slow=$(duration replay.dev1.EVENT_AVAIL)
+quick=$(duration replay.dev1.SET_CONFIG)
+[ -n "$slow" ] && [ -n "$quick" ] || fail "gap: no duration_ms for the EVENT_AVAIL or SET_CONFIG case"
+[ "$slow" -ge 150 ] || fail "gap: EVENT_AVAIL lasted $slow ms, expected the 200 ms gap"
+[ $((quick * 2)) -lt "$slow" ] || fail "gap: SET_CONFIG lasted $quick ms, not a small part of EVENT_AVAIL's $slow ms"
+
+# both faces of a bus: through the reference bus the capture holds the driver
+# face (bus instance 0: refdrv <-> the bus) and the device face (instance 1:
+# the bus <-> refdev, tokens renumbered by the bus)
+run 0 record-bus "$VMSG" proxy --driver-side builtin:refdrv --device-side builtin:refdev --bus ref --capture "$T/bus.pcap"
+run 2 bus-mixed "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver
+grep -q "^vmsg: replay: .*bus.pcap: frame [0-9]*: bus instance 1 after instance 0: the capture holds more than one bus (both faces of a bus proxy?): choose one with --instance$" \
+    "$T/bus-mixed.err" || fail "bus-mixed: message"
+run 0 bus-dev "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance 1 --report "$T/rep-bus" -q
+grep -q " 0 divergences" "$T/bus-dev.out" || fail "bus-dev: divergence count"
+grep -Eq "^replay: bus instance 1: [1-9][0-9]* records of other instances skipped$" "$T/bus-dev.out" ||
+    fail "bus-dev: skipped count"
+grep -q '"id": "replay.bus1.dev1.GET_CONFIG"' "$T/rep-bus/results.json" || fail "bus-dev: cases not of bus 1"
+grep -q '"id": "replay.dev' "$T/rep-bus/results.json" && fail "bus-dev: a case of bus 0"
+run 0 bus-drv "$VMSG" replay "$T/bus.pcap" --iut builtin:refdrv --as device --instance 0
+grep -q " 0 divergences" "$T/bus-drv.out" || fail "bus-drv: divergence count"
+# the device face's requests carry the bus's tokens, not refdrv's
+run 1 bus-drv-face1 "$VMSG" replay "$T/bus.pcap" --iut builtin:refdrv --as device --instance 1 --stop-at-first
+grep -q "bus.pcap:frame [0-9]*: field token: expected [0-9]*, got [0-9]*$" "$T/bus-drv-face1.out" ||
+    fail "bus-drv-face1: token divergence"
+run 0 bus-drv-face1-masked "$VMSG" replay "$T/bus.pcap" --iut builtin:refdrv --as device --instance 1 --ignore token
+# one bus: nothing skipped
+run 0 one-bus "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --instance 0
+grep -q "^replay: bus instance 0: 0 records of other instances skipped$" "$T/one-bus.out" || fail "one-bus: skipped"
+run 2 bus-none "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance 3
+grep -q "bus.pcap: no record of bus instance 3 ([1-9][0-9]* records of other instances)$" "$T/bus-none.err" ||
+    fail "bus-none: message"
+run 2 bus-bad "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance x
+grep -q "^vmsg: replay: --instance: expected a bus instance 0..65535, got 'x'$" "$T/bus-bad.err" || fail "bus-bad: message"
 
 # one thread or two (reading and checking on a second thread): the same
 # divergences, findings, order and cases; only the rates may differ

@@ -80,7 +80,7 @@ _vmsg() {
     refdev:--personality | refdev:-p) what=personality ;;
     refdev:--fault | refdev:-f | refdrv:--fault | refdrv:-f) what=fault ;;
     refdrv:--script | refdrv:-s) what=script ;;
-    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t | replay:--window | replay:-w | replay:--threads)
+    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | replay:--instance | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t | replay:--window | replay:-w | replay:--threads)
         COMPREPLY=()
         return 0
         ;;

@@ -23,16 +23,20 @@ static void usage(FILE *out)
             "usage: vmsg replay CAPTURE --iut URI --as driver|device [--ignore LIST]\n"
             "                   [--timing asap|original|scale=X] [--profile P] [--stop-at-first]\n"
             "                   [--strict-order | --window N] [--reply-timeout MS] [--max-size N]\n"
-            "                   [--no-check] [--threads 1|2] [--report DIR] [-q]\n"
+            "                   [--instance N] [--no-check] [--threads 1|2] [--report DIR] [-q]\n"
             "Play one side of a recorded session against a live implementation: the frames\n"
             "the capture says that side sent are sent to the IUT, the frames of the other\n"
             "side are waited for and compared with what the IUT sends (byte for byte, then\n"
             "field by field). The new traffic also goes through the passive checker.\n\n"
             "Answers may come in another interleaving than recorded: a response pairs with\n"
-            "the oldest open response of its device number, an event with the oldest open\n"
-            "event of its device and message, within a window of records; an event that is\n"
-            "not in by our next frame stays open until the window has passed it.\n"
-            "--strict-order wants the capture's exact order instead.\n\n"
+            "the oldest open response of its device number, an event with an open event of\n"
+            "its device and message (the one it matches, else the oldest), within a window\n"
+            "of records; an event that is not in by our next frame stays open until the\n"
+            "window has passed it. --strict-order wants the capture's exact order instead.\n\n"
+            "A capture made through the reference bus (vmsg proxy -b ref) holds both faces\n"
+            "of the bus: the driver face as bus instance 0, the device face as instance 1.\n"
+            "Replay one of them with --instance: without it, a capture of more than one bus\n"
+            "is refused.\n\n"
             "  -i, --iut URI           the implementation: builtin:refdev[?fault=NAME],\n"
             "                          exec:PROGRAM ARGS, unix:PATH, tcp:HOST:PORT, ...\n"
             "  -a, --as ROLE           driver: send the driver's frames (the IUT is a device);\n"
@@ -48,6 +52,8 @@ static void usage(FILE *out)
             "  -w, --window N          reorder window in records (default %u, at most %u)\n"
             "  -R, --reply-timeout MS  wait for each expected frame (default 1000)\n"
             "  -m, --max-size N        bus maximum message size (default 264)\n"
+            "      --instance N        replay only the records of bus instance N; the others\n"
+            "                          are skipped (counted in the statistics)\n"
             "      --no-check          do not run the passive checker on the new traffic\n"
             "      --threads N         1: read, compare and check on one thread; 2: read the\n"
             "                          capture and run the checker on a second thread (the\n"
@@ -62,7 +68,8 @@ static void usage(FILE *out)
             "  vmsg replay session.pcap --iut 'exec:./my-device' --as driver --ignore token\n"
             "  -> session.pcap:frame 20: field generation: expected 5, got 6\n"
             "  vmsg replay two-devices.pcap --iut builtin:refdev --as driver --report out\n"
-            "  vmsg replay session.pcap --iut unix:/run/dev.sock --as driver --strict-order\n\n"
+            "  vmsg replay session.pcap --iut unix:/run/dev.sock --as driver --strict-order\n"
+            "  vmsg replay bus.pcap --iut builtin:refdev --as driver --instance 1\n\n"
             "exit: 0 no divergence and no findings, 1 divergences or findings, 2 usage error or\n"
             "      bad capture (the message names the frame), 3 transport failure (the IUT died\n"
             "      or could not be reached: the message names the frame reached)\n",
@@ -171,6 +178,7 @@ static void on_case(void *user, const struct vmsg_replay_case *rc)
         .observed = observed,
         .frames = frames,
         .nframes = nframes,
+        .duration_ms = rc->duration_ms,
     };
     if (vmsg__live_case(&c->out, &rcase))
         c->rc = 3;
@@ -209,7 +217,7 @@ static int capture_profile(const char *path)
 
 int vmsg_cmd_replay(int argc, char **argv)
 {
-    enum { OPT_NOCHECK = 256, OPT_THREADS };
+    enum { OPT_NOCHECK = 256, OPT_INSTANCE, OPT_THREADS };
     static const struct option lo[] = {{"iut", required_argument, 0, 'i'},
                                        {"as", required_argument, 0, 'a'},
                                        {"ignore", required_argument, 0, 'I'},
@@ -221,6 +229,7 @@ int vmsg_cmd_replay(int argc, char **argv)
                                        {"reply-timeout", required_argument, 0, 'R'},
                                        {"max-size", required_argument, 0, 'm'},
                                        {"no-check", no_argument, 0, OPT_NOCHECK},
+                                       {"instance", required_argument, 0, OPT_INSTANCE},
                                        {"threads", required_argument, 0, OPT_THREADS},
                                        {"report", required_argument, 0, 'r'},
                                        {"quiet", no_argument, 0, 'q'},
@@ -299,6 +308,16 @@ int vmsg_cmd_replay(int argc, char **argv)
             break;
         }
         case OPT_NOCHECK: ro.check = false; break;
+        case OPT_INSTANCE: {
+            char *end;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || optarg[0] == '-' || v > 65535ul) {
+                fprintf(stderr, "vmsg: replay: --instance: expected a bus instance 0..65535, got '%s'\n", optarg);
+                return 2;
+            }
+            ro.instance = (int)v;
+            break;
+        }
         case OPT_THREADS:
             if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
                 fprintf(stderr, "vmsg: replay: --threads: expected 1 or 2, got '%s'\n", optarg);
@@ -377,6 +396,8 @@ int vmsg_cmd_replay(int argc, char **argv)
            " divergences in %.3f s (%.0f messages/s, %u thread%s)\n",
            st.records, st.sent, st.received, st.divergences, st.elapsed_s,
            st.elapsed_s > 0 ? (double)(st.sent + st.received) / st.elapsed_s : 0.0, st.threads, st.threads == 1 ? "" : "s");
+    if (ro.instance >= 0)
+        printf("replay: bus instance %d: %" PRIu64 " records of other instances skipped\n", ro.instance, st.skipped);
     if (st.reordered || st.deferred)
         printf("replay: %" PRIu64 " frames paired out of capture order, %" PRIu64
                " events came after our next frame (window %u records)\n",

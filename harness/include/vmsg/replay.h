@@ -18,7 +18,8 @@
  *     number, and events are asynchronous. A response is paired with the
  *     oldest unanswered expected response of its device number (request
  *     order per device), a request of a live driver likewise, an event with
- *     the oldest expected event of the same device and message; candidates
+ *     an expected event of the same device and message: the oldest it
+ *     matches (under the ignore masks), else the oldest; candidates
  *     are the expected records not yet paired, up to `window` records ahead
  *     of the walk. Before sending, the expected records before it are
  *     waited for (the recorded IUT may have needed them, e.g. EVENT_USED
@@ -36,11 +37,18 @@
  * Every frame sent or received is fed to the passive checker, numbered by
  * the capture record it corresponds to, with that record's timestamp.
  *
+ * Bus instances: a replay plays one side of one bus. A capture of a proxy
+ * through the reference bus holds both faces of it (the driver face as bus
+ * instance 0, the device face as 1): `instance` picks one, the records of
+ * the others are skipped as they are read. Without it (-1) a capture of
+ * more than one bus is bad input (status 2, naming the frame).
+ *
  * Cases: the records are grouped into exchanges, one per message of one
  * device (bus instance, dev_num, class, msg_id: a request and its response
  * are one group), and each group is reported once at the end (on_case) with
  * its counts, its first divergence and the clauses its checker findings
- * cite: the front end writes them as the cases of results.json. */
+ * cite, and its duration: the front end writes them as the cases of
+ * results.json. */
 #ifndef VMSG_REPLAY_H
 #define VMSG_REPLAY_H
 
@@ -97,6 +105,8 @@ struct vmsg_replay_case {
     uint64_t fail, warn, info; /* checker findings on its frames */
     const char *clauses[VMSG_REPLAY_CASE_CLAUSES]; /* cited by those findings (static strings) */
     unsigned nclauses;
+    double duration_ms;        /* wall time from its first frame sent or expected to its last
+                                * frame sent or paired (a coarse clock: a few ms resolution) */
     const struct vmsg_replay_divergence *first; /* NULL when none */
 };
 typedef void (*vmsg_replay_case_cb)(void *user, const struct vmsg_replay_case *c);
@@ -117,6 +127,8 @@ struct vmsg_replay_opts {
     bool strict_order;         /* pair in capture order only (see the top of this file) */
     unsigned window;           /* reorder window in records (default 64, 1..VMSG_REPLAY_WINDOW_MAX) */
     bool check;                /* feed the passive checker */
+    int instance;              /* replay only the records of this bus instance; -1 (default): the
+                                * capture must hold one bus (a second instance is bad input) */
     /* 0: read the capture and run the checker on a second thread when more
      * than one CPU is available to this process; 1: everything on the
      * caller's thread; 2: a second thread whatever the CPUs. A second thread
@@ -134,6 +146,7 @@ struct vmsg_replay_stats {
     int status;                /* 0 no divergence, 1 divergences, 2 bad capture, 3 transport failure */
     char error[512];           /* for 2 and 3: names the frame */
     uint64_t records;          /* capture records taken */
+    uint64_t skipped;          /* records of other bus instances, not replayed (instance >= 0) */
     uint64_t sent, received, divergences;
     uint64_t reordered;        /* frames paired with a record other than the next one in capture order */
     uint64_t deferred;         /* expected events not in by our next send, left open */
