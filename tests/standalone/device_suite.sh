@@ -34,7 +34,8 @@ EXTRA=
 case $KIND in
 exec) IUT="exec:$VMSG refdev --stdio" ;;
 unix) listen "unix-listen:$T/dev.sock" "" >/dev/null; IUT="unix:$T/dev.sock" ;;
-tcp) ADDR=$(listen "tcp-listen:127.0.0.1:0" ""); IUT="tcp:$ADDR" ;;
+tcp) # not in $(...): PID must be set in this shell to stop refdev at the end
+    listen "tcp-listen:127.0.0.1:0" "" >"$T/addr"; IUT="tcp:$(cat "$T/addr")" ;;
 seqpacket) listen "seqpacket-listen:$T/dev.sock" "" >/dev/null; IUT="seqpacket:$T/dev.sock" ;;
 shm) # one message per 64-byte slot: both sides use 64 as the bus maximum
     listen "shm:$T/q" "--max-size 64" >/dev/null; IUT="shm:$T/q"; EXTRA="--max-size 64" ;;
