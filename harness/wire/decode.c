@@ -44,7 +44,7 @@ static enum vmsg_outcome fail(struct vmsg_diag *d, enum vmsg_outcome o, const ch
 
 size_t vmsg_frame_len(unsigned profile, const uint8_t *buf, size_t avail)
 {
-    const struct vmsg_profile_def *p = vmsg_profile(profile);
+    const struct vmsg_profile_def *p = vmsg__profile(profile);
     if (!p)
         return 0;
     if (p->fixed_size)
@@ -150,7 +150,7 @@ static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d)
     }
     size_t left = vmsg_cur_left(&c);
     if (left) {
-        const struct vmsg_profile_def *p = vmsg_profile(m->profile);
+        const struct vmsg_profile_def *p = vmsg__profile(m->profile);
         if (p->fixed_size) {
             const uint8_t *rest = vmsg_cur_take(&c, left);
             if (!all_zero(rest, left))
@@ -233,7 +233,7 @@ static enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profi
     m->payload = buf + p->header;
     m->payload_len = (uint32_t)(m->msg_size - p->header);
 
-    m->def = vmsg_msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
+    m->def = vmsg__msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
     if (resp)
         m->kind = VMSG_KIND_RESPONSE;
     else if (m->def)
@@ -252,7 +252,7 @@ static enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profi
 enum vmsg_outcome vmsg_decode_header(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
                                      struct vmsg_msg *m)
 {
-    return header(vmsg_profile(profile), profile, binding, buf, len, m, NULL);
+    return header(vmsg__profile(profile), profile, binding, buf, len, m, NULL);
 }
 
 enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
@@ -265,7 +265,7 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
     d->nissues = 0;
     d->dropped = 0;
     d->problem[0] = 0;
-    const struct vmsg_profile_def *p = vmsg_profile(profile);
+    const struct vmsg_profile_def *p = vmsg__profile(profile);
     enum vmsg_outcome o = header(p, profile, binding, buf, len, m, d);
     if (o != VMSG_OK)
         return o;
