@@ -57,11 +57,10 @@ void vmsg__pcapfile_close(struct vmsg__pcapfile *f)
     f->on = false;
 }
 
-/* At least want bytes unread in the buffer, unless the file ends first. */
-static int fill(struct vmsg__pcapfile *f, size_t want)
+/* At least want bytes unread in the buffer, unless the file ends first:
+ * the pread loop, out of line (once per 256 KiB chunk). */
+static int refill(struct vmsg__pcapfile *f, size_t want)
 {
-    if (f->end - f->start >= want)
-        return 0;
     memmove(f->buf, f->buf + f->start, f->end - f->start);
     f->end -= f->start;
     f->start = 0;
@@ -77,6 +76,12 @@ static int fill(struct vmsg__pcapfile *f, size_t want)
         f->off += (uint64_t)n;
     }
     return 0;
+}
+
+/* The common case, inline: the bytes are already there. */
+static inline int fill(struct vmsg__pcapfile *f, size_t want)
+{
+    return f->end - f->start >= want ? 0 : refill(f, want);
 }
 
 static uint32_t u32(struct vmsg_cur *c, bool be)
@@ -97,9 +102,9 @@ int vmsg__pcapfile_next(struct vmsg__pcapfile *f, struct vmsg__pcaprec *r)
     struct vmsg_cur c = vmsg_cur_make(f->buf + f->start, 16);
     r->ts_sec = u32(&c, f->big_endian);
     uint32_t sub = u32(&c, f->big_endian);
-    r->ts_usec = f->nano ? sub / 1000u : sub;
     r->caplen = u32(&c, f->big_endian);
     r->len = u32(&c, f->big_endian);
+    r->ts_usec = f->nano ? sub / 1000u : sub;
     if (r->caplen > f->snap || (size_t)r->caplen > f->cap - 16)
         return VMSG__PCAP_LIBPCAP; /* libpcap cuts, rejects or reads it */
     if (fill(f, 16 + (size_t)r->caplen) != 0)
