@@ -19,7 +19,7 @@ struct vmsg__pcapfile {
 struct vmsg__pcaprec {
     uint32_t ts_sec, ts_usec, caplen, len;
     const uint8_t *data;   /* valid until the next call */
-    uint64_t offset;       /* of the record header in the file */
+    uint64_t offset;       /* of the record header in the file (set with VMSG__PCAP_LIBPCAP) */
 };
 
 enum { VMSG__PCAP_RECORD = 1, VMSG__PCAP_END = 0, VMSG__PCAP_TRUNCATED = -1, VMSG__PCAP_IO = -2,

@@ -84,29 +84,35 @@ static inline int fill(struct vmsg__pcapfile *f, size_t want)
     return f->end - f->start >= want ? 0 : refill(f, want);
 }
 
-static uint32_t u32(struct vmsg_cur *c, bool be)
-{
-    return be ? vmsg_cur_be32(c) : vmsg_cur_le32(c);
-}
-
 int vmsg__pcapfile_next(struct vmsg__pcapfile *f, struct vmsg__pcaprec *r)
 {
     if (fill(f, 16) != 0)
         return VMSG__PCAP_IO;
     size_t left = f->end - f->start;
-    r->offset = f->off - left; /* of the record header in the file */
     if (left == 0)
         return VMSG__PCAP_END;
     if (left < 16)
         return VMSG__PCAP_TRUNCATED;
+    /* one byte order per file: the four fields read from a 16-byte cursor
+     * whose checks the compiler folds */
     struct vmsg_cur c = vmsg_cur_make(f->buf + f->start, 16);
-    r->ts_sec = u32(&c, f->big_endian);
-    uint32_t sub = u32(&c, f->big_endian);
-    r->caplen = u32(&c, f->big_endian);
-    r->len = u32(&c, f->big_endian);
+    uint32_t sub;
+    if (f->big_endian) {
+        r->ts_sec = vmsg_cur_be32(&c);
+        sub = vmsg_cur_be32(&c);
+        r->caplen = vmsg_cur_be32(&c);
+        r->len = vmsg_cur_be32(&c);
+    } else {
+        r->ts_sec = vmsg_cur_le32(&c);
+        sub = vmsg_cur_le32(&c);
+        r->caplen = vmsg_cur_le32(&c);
+        r->len = vmsg_cur_le32(&c);
+    }
     r->ts_usec = f->nano ? sub / 1000u : sub;
-    if (r->caplen > f->snap || (size_t)r->caplen > f->cap - 16)
+    if (r->caplen > f->snap || (size_t)r->caplen > f->cap - 16) {
+        r->offset = f->off - left; /* of the record header in the file */
         return VMSG__PCAP_LIBPCAP; /* libpcap cuts, rejects or reads it */
+    }
     if (fill(f, 16 + (size_t)r->caplen) != 0)
         return VMSG__PCAP_IO;
     if (f->end - f->start < 16 + (size_t)r->caplen)
