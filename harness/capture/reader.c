@@ -102,17 +102,18 @@ static int fail(struct vmsg_cap_reader *r, const char *fmt, ...)
 
 static int parse_header(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg_cap_rec *rec)
 {
-    if (vmsg_cur_left(c) < VMSG_CAP_HDR_LEN)
+    struct vmsg_cur h = vmsg_cur_sub(c, VMSG_CAP_HDR_LEN); /* one check for the 8 bytes */
+    if (h.bad)
         return fail(r, "truncated record: ends inside the capture header");
-    uint8_t version = vmsg_cur_u8(c);
+    uint8_t version = vmsg_cur_u8(&h);
     if (version != VMSG_CAP_VERSION)
         return fail(r, "capture header version %u, expected %u%s", version, VMSG_CAP_VERSION,
                     is_user(r->linktype) ? " (bare messages? read with --bare)" : "");
-    rec->meta.direction = vmsg_cur_u8(c);
-    rec->meta.profile = vmsg_cur_u8(c);
-    rec->meta.bus_kind = vmsg_cur_u8(c);
-    rec->meta.bus_instance = vmsg_cur_le16(c);
-    rec->meta.flags = vmsg_cur_le16(c);
+    rec->meta.direction = vmsg_cur_u8(&h);
+    rec->meta.profile = vmsg_cur_u8(&h);
+    rec->meta.bus_kind = vmsg_cur_u8(&h);
+    rec->meta.bus_instance = vmsg_cur_le16(&h);
+    rec->meta.flags = vmsg_cur_le16(&h);
     rec->has_header = true;
     return 1;
 }

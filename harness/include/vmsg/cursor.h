@@ -36,6 +36,18 @@ static inline const uint8_t *vmsg_cur_take(struct vmsg_cur *c, size_t n)
     return r;
 }
 
+/* The next n bytes as a cursor of their own, for a block of fixed size
+ * (a header): the bounds are checked once here, and each read from the
+ * block is checked against n, which the compiler folds away when n and the
+ * reads are constants. When fewer than n bytes are left, c becomes bad and
+ * so does the returned (empty) cursor. */
+static inline struct vmsg_cur vmsg_cur_sub(struct vmsg_cur *c, size_t n)
+{
+    const uint8_t *p = vmsg_cur_take(c, n);
+    struct vmsg_cur s = {p, p ? n : 0, 0, !p};
+    return s;
+}
+
 static inline bool vmsg_cur_seek(struct vmsg_cur *c, size_t pos)
 {
     if (pos > c->len) {
