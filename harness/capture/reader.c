@@ -171,19 +171,21 @@ static int parse_tags(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg
                 VMSG_CAP_NAME_BARE);
 }
 
-int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
+/* Everything but a record from the direct loop (k is its answer): the end
+ * of the file, records libpcap reads, errors. 1 with *pr filled, 0 at the
+ * end, -1 after fail() (spelt out: the analyzer does not follow fail's
+ * varargs). Out of line: the common path stays short. */
+__attribute__((noinline))
+static int other(struct vmsg_cap_reader *r, int k, struct vmsg__pcaprec *pr)
 {
-    if (r->failed)
-        return -1;
-    struct vmsg__pcaprec pr;
-    int k = r->fast.on ? vmsg__pcapfile_next(&r->fast, &pr) : VMSG__PCAP_LIBPCAP;
     if (k == VMSG__PCAP_END)
         return 0;
     if (k == VMSG__PCAP_LIBPCAP) {
         FILE *fp = pcap_file(r->p);
-        if (r->fast.on && fseek(fp, (long)pr.offset, SEEK_SET) != 0) {
+        if (r->fast.on && fseek(fp, (long)pr->offset, SEEK_SET) != 0) {
             r->frame++;
-            return fail(r, "seek: %s", strerror(errno));
+            fail(r, "seek: %s", strerror(errno));
+            return -1;
         }
         struct pcap_pkthdr *h;
         const u_char *data;
@@ -196,21 +198,36 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
         if (rc != 1) {
             const char *e = pcap_geterr(r->p);
             if (!strncmp(e, "truncated dump file", 19))
-                return fail(r, "truncated record");
-            return fail(r, "%s", e);
+                fail(r, "truncated record");
+            else
+                fail(r, "%s", e);
+            return -1;
         }
-        pr.ts_sec = (uint32_t)h->ts.tv_sec; /* libpcap sign-extends the file's u32 */
-        pr.ts_usec = (uint32_t)h->ts.tv_usec;
-        pr.caplen = h->caplen;
-        pr.len = h->len;
-        pr.data = data;
-    } else {
-        r->frame++;
-        if (k == VMSG__PCAP_TRUNCATED)
-            return fail(r, "truncated record");
-        if (k == VMSG__PCAP_IO)
-            return fail(r, "read error: %s", strerror(errno));
+        pr->ts_sec = (uint32_t)h->ts.tv_sec; /* libpcap sign-extends the file's u32 */
+        pr->ts_usec = (uint32_t)h->ts.tv_usec;
+        pr->caplen = h->caplen;
+        pr->len = h->len;
+        pr->data = data;
+        return 1;
     }
+    r->frame++;
+    if (k == VMSG__PCAP_TRUNCATED)
+        fail(r, "truncated record");
+    else
+        fail(r, "read error: %s", strerror(errno)); /* VMSG__PCAP_IO */
+    return -1;
+}
+
+int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
+{
+    if (r->failed)
+        return -1;
+    struct vmsg__pcaprec pr;
+    int k = r->fast.on ? vmsg__pcapfile_next(&r->fast, &pr) : VMSG__PCAP_LIBPCAP;
+    if (k == VMSG__PCAP_RECORD)
+        r->frame++;
+    else if ((k = other(r, k, &pr)) != 1)
+        return k;
     if (pr.caplen > pr.len)
         return fail(r, "captured length %u exceeds the original length %u", pr.caplen, pr.len);
     memset(rec, 0, sizeof *rec);
