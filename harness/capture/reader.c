@@ -230,10 +230,11 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
         return k;
     if (pr.caplen > pr.len)
         return fail(r, "captured length %u exceeds the original length %u", pr.caplen, pr.len);
-    memset(rec, 0, sizeof *rec);
+    /* every member is assigned below (no memset of the whole record) */
     rec->frame = r->frame;
     rec->ts.sec = pr.ts_sec;
     rec->ts.usec = pr.ts_usec;
+    rec->has_header = false;
     rec->meta = vmsg_cap_meta_unknown();
     struct vmsg_cur c = vmsg_cur_make(pr.data, pr.caplen);
     int ok = 1;
