@@ -194,24 +194,45 @@ static void check_values(struct vmsg_msg *m, struct vmsg_diag *d)
     }
 }
 
+/* What a failed header() leaves: no layout, no payload, no frame. */
+static void no_frame(struct vmsg_msg *m)
+{
+    m->def = NULL;
+    m->payload = NULL;
+    m->payload_len = 0;
+    m->frame_len = 0;
+}
+
+/* An id with no layout in a standard range. Out of line (it formats
+ * names), so that header()'s common path makes no call. */
+__attribute__((noinline))
+static enum vmsg_outcome bad_id(const struct vmsg_profile_def *p, const struct vmsg_msg *m, bool resp,
+                                struct vmsg_diag *d)
+{
+    return fail(d, VMSG_MALFORMED, "msg_id: 0x%02x is not a %s %s of profile %s", m->msg_id,
+                vmsg_class_name(m->cls), resp ? "response" : "request or event", p->name);
+}
+
 /* Header members, layout and kind: the part of decoding that needs no
- * payload walk (vmsg_decode and vmsg_decode_header). d may be NULL. */
+ * payload walk (vmsg_decode and vmsg_decode_header). d may be NULL. Each
+ * member is set once: the ones a failure leaves unset (layout, payload,
+ * frame) are cleared on that failure's path only. */
 static enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profile, unsigned binding,
                                 const uint8_t *buf, size_t len, struct vmsg_msg *m, struct vmsg_diag *d)
 {
     m->profile = (uint8_t)profile;
     m->binding = (uint8_t)binding;
-    m->def = NULL;
     m->impl_defined = false;
     m->msg_size_override = false;
     m->token_override = false;
-    m->payload = NULL;
-    m->payload_len = 0;
-    m->frame_len = 0;
-    if (!p)
+    if (!p) {
+        no_frame(m);
         return fail(d, VMSG_MALFORMED, "unknown profile %u", profile);
-    if (binding >= VMSG_BINDING_COUNT)
+    }
+    if (binding >= VMSG_BINDING_COUNT) {
+        no_frame(m);
         return fail(d, VMSG_MALFORMED, "unknown bus binding %u", binding);
+    }
 
     struct vmsg_cur c = vmsg_cur_make(buf, len);
     m->type = vmsg_cur_u8(&c);
@@ -219,31 +240,37 @@ static enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profi
     m->dev_num = vmsg_cur_le16(&c);
     m->token = p->token ? vmsg_cur_le16(&c) : 0;
     m->msg_size = p->size_field ? vmsg_cur_le16(&c) : (uint16_t)p->fixed_size;
-    if (c.bad)
+    if (c.bad) {
+        no_frame(m);
         return fail(d, VMSG_TRUNCATED, "header: expected %u bytes, got %zu", p->header, len);
+    }
     m->cls = (m->type >> 1) & 1;
     bool resp = m->type & 1;
-    if (m->msg_size < p->header)
+    if (m->msg_size < p->header) {
+        no_frame(m);
         return fail(d, VMSG_MALFORMED, "msg_size: %u is smaller than the %u-byte header", m->msg_size,
                     p->header);
-    if (m->msg_size > len)
+    }
+    if (m->msg_size > len) {
+        no_frame(m);
         return fail(d, VMSG_TRUNCATED, "msg_size: message says %u bytes, only %zu captured", m->msg_size,
                     len);
+    }
     m->frame_len = m->msg_size;
     m->payload = buf + p->header;
     m->payload_len = (uint32_t)(m->msg_size - p->header);
 
-    m->def = vmsg__msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
+    const struct vmsg_msgdef *def = vmsg__msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
+    m->def = def;
     if (resp)
         m->kind = VMSG_KIND_RESPONSE;
-    else if (m->def)
-        m->kind = m->def->kind;
+    else if (def)
+        m->kind = def->kind;
     else
         m->kind = (p->event_bit && (m->msg_id & 0x40)) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST;
-    if (!m->def) {
+    if (!def) {
         if (!p->event_bit || m->msg_id < 0x80)
-            return fail(d, VMSG_MALFORMED, "msg_id: 0x%02x is not a %s %s of profile %s", m->msg_id,
-                        vmsg_class_name(m->cls), resp ? "response" : "request or event", p->name);
+            return bad_id(p, m, resp, d);
         m->impl_defined = true;
     }
     return VMSG_OK;
