@@ -302,17 +302,21 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
             return o;
     }
 
-    unsigned s = vmsg_msg_sender(m);
-    if (m->type & 0xfc)
+    /* the sender names the clause of an issue: worked out only for one */
+    if (m->type & 0xfc) {
+        unsigned s = vmsg_msg_sender(m);
         issue(d, "wire.type-reserved",
               role_clause(s, "driver.header.1", "device.header.1",
                           s == VMSG_SENDER_BUS ? "bus.header.2" : "common.reserved-zero.1"),
               "type", "reserved bits 2-7: expected 0, got 0x%02x", m->type & 0xfc);
+    }
     if (m->cls == VMSG_CLASS_BUS && m->dev_num != 0)
         issue(d, "wire.bus-dev-num", "bus.header.1", "dev_num", "bus message: expected 0, got %u", m->dev_num);
-    if (len > m->frame_len && !all_zero(buf + m->frame_len, len - m->frame_len))
+    if (len > m->frame_len && !all_zero(buf + m->frame_len, len - m->frame_len)) {
+        unsigned s = vmsg_msg_sender(m);
         issue(d, "wire.padding", role_clause(s, "driver.header.4", "device.header.4", "bus.header.3"), "padding",
               "%zu bytes after msg_size must be zero", len - m->frame_len);
+    }
     if (m->def)
         check_values(m, d);
     if (d->nissues || d->dropped)
