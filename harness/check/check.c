@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check_internal.h"
+#include "wire/wire_internal.h"
 
 void vmsg_check_opts_init(struct vmsg_check_opts *o)
 {
@@ -442,7 +443,7 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
     }
     codec_findings(&x, &d);
     unsigned kind = m.kind;
-    if (kind == VMSG_KIND_RESPONSE && vmsg_profile(c->o.profile)->event_bit && (m.msg_id & 0x40)) {
+    if (kind == VMSG_KIND_RESPONSE && vmsg__profile(c->o.profile)->event_bit && (m.msg_id & 0x40)) {
         /* implementation-defined event ids 0xC0-0xFF decode without a layout */
         resp_to_event(&x, m.cls, m.msg_id);
         return;
