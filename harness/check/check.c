@@ -108,6 +108,16 @@ struct vmsg__dev *vmsg__dev_get(struct vmsg_check *c, uint16_t bus, uint16_t dev
     return NULL;
 }
 
+/* vmsg__dev_get for the frame loop: the device of the previous frame is
+ * tested inline (traces come in bursts), the table is searched by the call. */
+static inline struct vmsg__dev *dev_of(struct vmsg_check *c, uint16_t bus, uint16_t dev_num, uint64_t frame)
+{
+    struct vmsg__dev *last = c->last;
+    if (last && last->bus == bus && last->dev_num == dev_num)
+        return last;
+    return vmsg__dev_get(c, bus, dev_num, frame);
+}
+
 /* Forget everything learnt about a device (EVENT_DEVICE READY: a new device
  * may sit behind the number). Outstanding requests stay. */
 void vmsg__dev_forget(struct vmsg__dev *d)
@@ -453,7 +463,7 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
     if (c->o.profile == VMSG_PROFILE_V0)
         return; /* other messages and semantics: header rules only */
 
-    struct vmsg__dev *dv = vmsg__dev_get(c, bus, m.dev_num, frame);
+    struct vmsg__dev *dv = dev_of(c, bus, m.dev_num, frame);
     if (!dv)
         return;
     x.d = dv;
