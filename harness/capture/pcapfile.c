@@ -6,7 +6,8 @@
  * part of a replay. For a regular file in the classic format (the one our
  * writer makes) the reader lets libpcap open and validate the file, then
  * reads the records here: large pread(2) chunks into one buffer, the 16-byte
- * record header parsed with the cursor, the record data returned in place.
+ * record header parsed with the cursor, the record data returned in place
+ * (that per-record step is inline in capture_internal.h).
  * Anything unusual (a record longer than the snapshot length, which libpcap
  * cuts or rejects, or longer than the 256 KiB buffer) is handed back to
  * libpcap at that record's offset, so results and messages stay libpcap's. */
@@ -57,11 +58,10 @@ void vmsg__pcapfile_close(struct vmsg__pcapfile *f)
     f->on = false;
 }
 
-/* At least want bytes unread in the buffer, unless the file ends first. */
-static int fill(struct vmsg__pcapfile *f, size_t want)
+/* The refill behind vmsg__pcapfile_fill (capture_internal.h): out of line,
+ * once per 256 KiB chunk. */
+int vmsg__pcapfile_refill(struct vmsg__pcapfile *f, size_t want)
 {
-    if (f->end - f->start >= want)
-        return 0;
     memmove(f->buf, f->buf + f->start, f->end - f->start);
     f->end -= f->start;
     f->start = 0;
@@ -77,38 +77,6 @@ static int fill(struct vmsg__pcapfile *f, size_t want)
         f->off += (uint64_t)n;
     }
     return 0;
-}
-
-static uint32_t u32(struct vmsg_cur *c, bool be)
-{
-    return be ? vmsg_cur_be32(c) : vmsg_cur_le32(c);
-}
-
-int vmsg__pcapfile_next(struct vmsg__pcapfile *f, struct vmsg__pcaprec *r)
-{
-    if (fill(f, 16) != 0)
-        return VMSG__PCAP_IO;
-    size_t left = f->end - f->start;
-    r->offset = f->off - left; /* of the record header in the file */
-    if (left == 0)
-        return VMSG__PCAP_END;
-    if (left < 16)
-        return VMSG__PCAP_TRUNCATED;
-    struct vmsg_cur c = vmsg_cur_make(f->buf + f->start, 16);
-    r->ts_sec = u32(&c, f->big_endian);
-    uint32_t sub = u32(&c, f->big_endian);
-    r->ts_usec = f->nano ? sub / 1000u : sub;
-    r->caplen = u32(&c, f->big_endian);
-    r->len = u32(&c, f->big_endian);
-    if (r->caplen > f->snap || (size_t)r->caplen > f->cap - 16)
-        return VMSG__PCAP_LIBPCAP; /* libpcap cuts, rejects or reads it */
-    if (fill(f, 16 + (size_t)r->caplen) != 0)
-        return VMSG__PCAP_IO;
-    if (f->end - f->start < 16 + (size_t)r->caplen)
-        return VMSG__PCAP_TRUNCATED;
-    r->data = f->buf + f->start + 16;
-    f->start += 16 + (size_t)r->caplen;
-    return VMSG__PCAP_RECORD;
 }
 
 void vmsg__pcapfile_resume(struct vmsg__pcapfile *f, uint64_t pos)

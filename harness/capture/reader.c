@@ -100,19 +100,23 @@ static int fail(struct vmsg_cap_reader *r, const char *fmt, ...)
     return -1;
 }
 
-static int parse_header(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg_cap_rec *rec)
+/* The capture header. Inlined into its callers: as a call it kept the
+ * record's cursor in memory and cost a quarter of vmsg_cap_next. */
+__attribute__((always_inline))
+static inline int parse_header(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg_cap_rec *rec)
 {
-    if (vmsg_cur_left(c) < VMSG_CAP_HDR_LEN)
+    struct vmsg_cur h = vmsg_cur_sub(c, VMSG_CAP_HDR_LEN); /* one check for the 8 bytes */
+    if (h.bad)
         return fail(r, "truncated record: ends inside the capture header");
-    uint8_t version = vmsg_cur_u8(c);
+    uint8_t version = vmsg_cur_u8(&h);
     if (version != VMSG_CAP_VERSION)
         return fail(r, "capture header version %u, expected %u%s", version, VMSG_CAP_VERSION,
                     is_user(r->linktype) ? " (bare messages? read with --bare)" : "");
-    rec->meta.direction = vmsg_cur_u8(c);
-    rec->meta.profile = vmsg_cur_u8(c);
-    rec->meta.bus_kind = vmsg_cur_u8(c);
-    rec->meta.bus_instance = vmsg_cur_le16(c);
-    rec->meta.flags = vmsg_cur_le16(c);
+    rec->meta.direction = vmsg_cur_u8(&h);
+    rec->meta.profile = vmsg_cur_u8(&h);
+    rec->meta.bus_kind = vmsg_cur_u8(&h);
+    rec->meta.bus_instance = vmsg_cur_le16(&h);
+    rec->meta.flags = vmsg_cur_le16(&h);
     rec->has_header = true;
     return 1;
 }
@@ -170,19 +174,21 @@ static int parse_tags(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg
                 VMSG_CAP_NAME_BARE);
 }
 
-int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
+/* Everything but a record from the direct loop (k is its answer): the end
+ * of the file, records libpcap reads, errors. 1 with *pr filled, 0 at the
+ * end, -1 after fail() (spelt out: the analyzer does not follow fail's
+ * varargs). Out of line: the common path stays short. */
+__attribute__((noinline))
+static int other(struct vmsg_cap_reader *r, int k, struct vmsg__pcaprec *pr)
 {
-    if (r->failed)
-        return -1;
-    struct vmsg__pcaprec pr;
-    int k = r->fast.on ? vmsg__pcapfile_next(&r->fast, &pr) : VMSG__PCAP_LIBPCAP;
     if (k == VMSG__PCAP_END)
         return 0;
     if (k == VMSG__PCAP_LIBPCAP) {
         FILE *fp = pcap_file(r->p);
-        if (r->fast.on && fseek(fp, (long)pr.offset, SEEK_SET) != 0) {
+        if (r->fast.on && fseek(fp, (long)pr->offset, SEEK_SET) != 0) {
             r->frame++;
-            return fail(r, "seek: %s", strerror(errno));
+            fail(r, "seek: %s", strerror(errno));
+            return -1;
         }
         struct pcap_pkthdr *h;
         const u_char *data;
@@ -195,27 +201,43 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
         if (rc != 1) {
             const char *e = pcap_geterr(r->p);
             if (!strncmp(e, "truncated dump file", 19))
-                return fail(r, "truncated record");
-            return fail(r, "%s", e);
+                fail(r, "truncated record");
+            else
+                fail(r, "%s", e);
+            return -1;
         }
-        pr.ts_sec = (uint32_t)h->ts.tv_sec; /* libpcap sign-extends the file's u32 */
-        pr.ts_usec = (uint32_t)h->ts.tv_usec;
-        pr.caplen = h->caplen;
-        pr.len = h->len;
-        pr.data = data;
-    } else {
-        r->frame++;
-        if (k == VMSG__PCAP_TRUNCATED)
-            return fail(r, "truncated record");
-        if (k == VMSG__PCAP_IO)
-            return fail(r, "read error: %s", strerror(errno));
+        pr->ts_sec = (uint32_t)h->ts.tv_sec; /* libpcap sign-extends the file's u32 */
+        pr->ts_usec = (uint32_t)h->ts.tv_usec;
+        pr->caplen = h->caplen;
+        pr->len = h->len;
+        pr->data = data;
+        return 1;
     }
+    r->frame++;
+    if (k == VMSG__PCAP_TRUNCATED)
+        fail(r, "truncated record");
+    else
+        fail(r, "read error: %s", strerror(errno)); /* VMSG__PCAP_IO */
+    return -1;
+}
+
+int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
+{
+    if (r->failed)
+        return -1;
+    struct vmsg__pcaprec pr;
+    int k = r->fast.on ? vmsg__pcapfile_next(&r->fast, &pr) : VMSG__PCAP_LIBPCAP;
+    if (k == VMSG__PCAP_RECORD)
+        r->frame++;
+    else if ((k = other(r, k, &pr)) != 1)
+        return k;
     if (pr.caplen > pr.len)
         return fail(r, "captured length %u exceeds the original length %u", pr.caplen, pr.len);
-    memset(rec, 0, sizeof *rec);
+    /* every member is assigned below (no memset of the whole record) */
     rec->frame = r->frame;
     rec->ts.sec = pr.ts_sec;
     rec->ts.usec = pr.ts_usec;
+    rec->has_header = false;
     rec->meta = vmsg_cap_meta_unknown();
     struct vmsg_cur c = vmsg_cur_make(pr.data, pr.caplen);
     int ok = 1;

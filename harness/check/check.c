@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check_internal.h"
+#include "wire/wire_internal.h"
 
 void vmsg_check_opts_init(struct vmsg_check_opts *o)
 {
@@ -105,6 +106,16 @@ struct vmsg__dev *vmsg__dev_get(struct vmsg_check *c, uint16_t bus, uint16_t dev
                        dev_num, 0, msg);
     }
     return NULL;
+}
+
+/* vmsg__dev_get for the frame loop: the device of the previous frame is
+ * tested inline (traces come in bursts), the table is searched by the call. */
+static inline struct vmsg__dev *dev_of(struct vmsg_check *c, uint16_t bus, uint16_t dev_num, uint64_t frame)
+{
+    struct vmsg__dev *last = c->last;
+    if (last && last->bus == bus && last->dev_num == dev_num)
+        return last;
+    return vmsg__dev_get(c, bus, dev_num, frame);
 }
 
 /* Forget everything learnt about a device (EVENT_DEVICE READY: a new device
@@ -442,7 +453,7 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
     }
     codec_findings(&x, &d);
     unsigned kind = m.kind;
-    if (kind == VMSG_KIND_RESPONSE && vmsg_profile(c->o.profile)->event_bit && (m.msg_id & 0x40)) {
+    if (kind == VMSG_KIND_RESPONSE && vmsg__profile(c->o.profile)->event_bit && (m.msg_id & 0x40)) {
         /* implementation-defined event ids 0xC0-0xFF decode without a layout */
         resp_to_event(&x, m.cls, m.msg_id);
         return;
@@ -452,7 +463,7 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
     if (c->o.profile == VMSG_PROFILE_V0)
         return; /* other messages and semantics: header rules only */
 
-    struct vmsg__dev *dv = vmsg__dev_get(c, bus, m.dev_num, frame);
+    struct vmsg__dev *dv = dev_of(c, bus, m.dev_num, frame);
     if (!dv)
         return;
     x.d = dv;

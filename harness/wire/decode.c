@@ -44,7 +44,7 @@ static enum vmsg_outcome fail(struct vmsg_diag *d, enum vmsg_outcome o, const ch
 
 size_t vmsg_frame_len(unsigned profile, const uint8_t *buf, size_t avail)
 {
-    const struct vmsg_profile_def *p = vmsg_profile(profile);
+    const struct vmsg_profile_def *p = vmsg__profile(profile);
     if (!p)
         return 0;
     if (p->fixed_size)
@@ -107,13 +107,17 @@ uint64_t vmsg__var_bytes(const struct vmsg_fielddef *f, uint64_t count)
     return f->type == VMSG_FT_LE32_ARRAY ? n * 4 : n;
 }
 
-static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d)
+/* *rules: some field has a value rule (must be zero, multiple of), so
+ * check_values has work to do. */
+static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d, bool *rules)
 {
     const struct vmsg_msgdef *def = m->def;
     struct vmsg_cur c = vmsg_cur_make(m->payload, m->payload_len);
+    bool any = false;
     for (unsigned i = 0; i < def->nfields; i++) {
         const struct vmsg_fielddef *f = &def->fields[i];
         struct vmsg_val *v = &m->v[i];
+        any |= (f->flags & VMSG_FF_MBZ) || f->multiple_of;
         v->present = false;
         if (f->flags & VMSG_FF_VAR) {
             uint64_t want = (f->flags & VMSG_FF_REST) ? vmsg_cur_left(&c)
@@ -148,9 +152,10 @@ static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d)
                         m->payload_len, (unsigned)def->fixed_len);
         v->present = true;
     }
+    *rules = any;
     size_t left = vmsg_cur_left(&c);
     if (left) {
-        const struct vmsg_profile_def *p = vmsg_profile(m->profile);
+        const struct vmsg_profile_def *p = vmsg__profile(m->profile);
         if (p->fixed_size) {
             const uint8_t *rest = vmsg_cur_take(&c, left);
             if (!all_zero(rest, left))
@@ -194,56 +199,107 @@ static void check_values(struct vmsg_msg *m, struct vmsg_diag *d)
     }
 }
 
-/* Header members, layout and kind: the part of decoding that needs no
- * payload walk (vmsg_decode and vmsg_decode_header). d may be NULL. */
-static enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profile, unsigned binding,
-                                const uint8_t *buf, size_t len, struct vmsg_msg *m, struct vmsg_diag *d)
+/* What a failed header() leaves: no layout, no payload, no frame. */
+static void no_frame(struct vmsg_msg *m)
 {
-    m->profile = (uint8_t)profile;
-    m->binding = (uint8_t)binding;
     m->def = NULL;
-    m->impl_defined = false;
-    m->msg_size_override = false;
-    m->token_override = false;
     m->payload = NULL;
     m->payload_len = 0;
     m->frame_len = 0;
-    if (!p)
-        return fail(d, VMSG_MALFORMED, "unknown profile %u", profile);
-    if (binding >= VMSG_BINDING_COUNT)
-        return fail(d, VMSG_MALFORMED, "unknown bus binding %u", binding);
+}
 
+/* An id with no layout in a standard range. Out of line (it formats
+ * names), so that header()'s common path makes no call. */
+__attribute__((noinline))
+static enum vmsg_outcome bad_id(const struct vmsg_profile_def *p, const struct vmsg_msg *m, bool resp,
+                                struct vmsg_diag *d)
+{
+    return fail(d, VMSG_MALFORMED, "msg_id: 0x%02x is not a %s %s of profile %s", m->msg_id,
+                vmsg_class_name(m->cls), resp ? "response" : "request or event", p->name);
+}
+
+/* A frame shorter than its profile's header: the members read one by one
+ * as far as the bytes go (a reader may still show type and dev_num), then
+ * truncated. Out of line. */
+__attribute__((noinline))
+static enum vmsg_outcome short_header(const struct vmsg_profile_def *p, const uint8_t *buf, size_t len,
+                                      struct vmsg_msg *m, struct vmsg_diag *d)
+{
     struct vmsg_cur c = vmsg_cur_make(buf, len);
     m->type = vmsg_cur_u8(&c);
     m->msg_id = vmsg_cur_u8(&c);
     m->dev_num = vmsg_cur_le16(&c);
     m->token = p->token ? vmsg_cur_le16(&c) : 0;
     m->msg_size = p->size_field ? vmsg_cur_le16(&c) : (uint16_t)p->fixed_size;
-    if (c.bad)
+    no_frame(m);
+    return fail(d, VMSG_TRUNCATED, "header: expected %u bytes, got %zu", p->header, len);
+}
+
+/* Header members, layout and kind: the part of decoding that needs no
+ * payload walk (vmsg_decode and vmsg_decode_header). d may be NULL. Each
+ * member is set once: the ones a failure leaves unset (layout, payload,
+ * frame) are cleared on that failure's path only. Inlined into both
+ * decoders (gcc stops doing that by itself once it is this long). */
+__attribute__((always_inline))
+static inline enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profile, unsigned binding,
+                                       const uint8_t *buf, size_t len, struct vmsg_msg *m, struct vmsg_diag *d)
+{
+    m->profile = (uint8_t)profile;
+    m->binding = (uint8_t)binding;
+    m->impl_defined = false;
+    m->msg_size_override = false;
+    m->token_override = false;
+    if (!p) {
+        no_frame(m);
+        return fail(d, VMSG_MALFORMED, "unknown profile %u", profile);
+    }
+    if (binding >= VMSG_BINDING_COUNT) {
+        no_frame(m);
+        return fail(d, VMSG_MALFORMED, "unknown bus binding %u", binding);
+    }
+
+    if (len < p->header)
+        return short_header(p, buf, len, m, d);
+    struct vmsg_cur c = vmsg_cur_make(buf, len);
+    /* type, msg_id and dev_num open every profile's header: read from one
+     * 4-byte block (one bounds check) */
+    struct vmsg_cur h = vmsg_cur_sub(&c, 4);
+    m->type = vmsg_cur_u8(&h);
+    m->msg_id = vmsg_cur_u8(&h);
+    m->dev_num = vmsg_cur_le16(&h);
+    m->token = p->token ? vmsg_cur_le16(&c) : 0;
+    m->msg_size = p->size_field ? vmsg_cur_le16(&c) : (uint16_t)p->fixed_size;
+    if (c.bad) {
+        no_frame(m);
         return fail(d, VMSG_TRUNCATED, "header: expected %u bytes, got %zu", p->header, len);
+    }
     m->cls = (m->type >> 1) & 1;
     bool resp = m->type & 1;
-    if (m->msg_size < p->header)
+    if (m->msg_size < p->header) {
+        no_frame(m);
         return fail(d, VMSG_MALFORMED, "msg_size: %u is smaller than the %u-byte header", m->msg_size,
                     p->header);
-    if (m->msg_size > len)
+    }
+    if (m->msg_size > len) {
+        no_frame(m);
         return fail(d, VMSG_TRUNCATED, "msg_size: message says %u bytes, only %zu captured", m->msg_size,
                     len);
+    }
     m->frame_len = m->msg_size;
     m->payload = buf + p->header;
     m->payload_len = (uint32_t)(m->msg_size - p->header);
 
-    m->def = vmsg_msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
+    const struct vmsg_msgdef *def = vmsg__msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
+    m->def = def;
     if (resp)
         m->kind = VMSG_KIND_RESPONSE;
-    else if (m->def)
-        m->kind = m->def->kind;
+    else if (def)
+        m->kind = def->kind;
     else
         m->kind = (p->event_bit && (m->msg_id & 0x40)) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST;
-    if (!m->def) {
+    if (!def) {
         if (!p->event_bit || m->msg_id < 0x80)
-            return fail(d, VMSG_MALFORMED, "msg_id: 0x%02x is not a %s %s of profile %s", m->msg_id,
-                        vmsg_class_name(m->cls), resp ? "response" : "request or event", p->name);
+            return bad_id(p, m, resp, d);
         m->impl_defined = true;
     }
     return VMSG_OK;
@@ -252,7 +308,7 @@ static enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigned profi
 enum vmsg_outcome vmsg_decode_header(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
                                      struct vmsg_msg *m)
 {
-    return header(vmsg_profile(profile), profile, binding, buf, len, m, NULL);
+    return header(vmsg__profile(profile), profile, binding, buf, len, m, NULL);
 }
 
 enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t *buf, size_t len,
@@ -265,28 +321,34 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
     d->nissues = 0;
     d->dropped = 0;
     d->problem[0] = 0;
-    const struct vmsg_profile_def *p = vmsg_profile(profile);
+    const struct vmsg_profile_def *p = vmsg__profile(profile);
     enum vmsg_outcome o = header(p, profile, binding, buf, len, m, d);
     if (o != VMSG_OK)
         return o;
+    bool rules = false;
     if (m->def) {
-        o = parse_payload(m, d);
+        o = parse_payload(m, d, &rules);
         if (o != VMSG_OK)
             return o;
     }
 
-    unsigned s = vmsg_msg_sender(m);
-    if (m->type & 0xfc)
+    /* the sender names the clause of an issue: worked out only for one */
+    if (m->type & 0xfc) {
+        unsigned s = vmsg_msg_sender(m);
         issue(d, "wire.type-reserved",
               role_clause(s, "driver.header.1", "device.header.1",
                           s == VMSG_SENDER_BUS ? "bus.header.2" : "common.reserved-zero.1"),
               "type", "reserved bits 2-7: expected 0, got 0x%02x", m->type & 0xfc);
+    }
     if (m->cls == VMSG_CLASS_BUS && m->dev_num != 0)
         issue(d, "wire.bus-dev-num", "bus.header.1", "dev_num", "bus message: expected 0, got %u", m->dev_num);
-    if (len > m->frame_len && !all_zero(buf + m->frame_len, len - m->frame_len))
+    if (len > m->frame_len && !all_zero(buf + m->frame_len, len - m->frame_len)) {
+        unsigned s = vmsg_msg_sender(m);
         issue(d, "wire.padding", role_clause(s, "driver.header.4", "device.header.4", "bus.header.3"), "padding",
               "%zu bytes after msg_size must be zero", len - m->frame_len);
-    if (m->def)
+    }
+    /* the value rules walk the fields again only if a field has one */
+    if (m->def && (rules || m->def->mname == VMSG_M_GET_DEVICES))
         check_values(m, d);
     if (d->nissues || d->dropped)
         d->outcome = VMSG_NONCONFORMANT;

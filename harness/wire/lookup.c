@@ -3,10 +3,9 @@
 
 #include <vmsg/wire.h>
 
-const struct vmsg_profile_def *vmsg_profile(unsigned profile)
-{
-    return profile < VMSG_PROFILE_COUNT ? &vmsg_profile_defs[profile] : NULL;
-}
+#include "wire_internal.h"
+
+const struct vmsg_profile_def *vmsg_profile(unsigned profile) { return vmsg__profile(profile); }
 
 int vmsg_profile_by_name(const char *name)
 {
@@ -63,14 +62,7 @@ const char *vmsg_enum_value_name(unsigned enum_id, uint32_t value)
 const struct vmsg_msgdef *vmsg_msgdef_lookup(unsigned profile, unsigned binding, unsigned cls,
                                              bool response, uint8_t id)
 {
-    if (profile >= VMSG_PROFILE_COUNT || cls > 1)
-        return NULL;
-    unsigned ix = 0;
-    if (binding && binding < VMSG_BINDING_COUNT && cls == VMSG_CLASS_BUS && id >= 0x80)
-        ix = vmsg__schema_blut[binding][response][id - 0x80];
-    if (!ix)
-        ix = vmsg__schema_lut[profile][cls][response][id];
-    return ix ? &vmsg_msgdefs[ix - 1] : NULL;
+    return vmsg__msgdef_lookup(profile, binding, cls, response, id);
 }
 
 const struct vmsg_msgdef *vmsg_msgdef_find(unsigned profile, unsigned binding, unsigned mname,
