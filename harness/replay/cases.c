@@ -166,8 +166,8 @@ uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint
 void vmsg__group_finding(void *user, const struct vmsg_finding *f)
 {
     struct vmsg__rp *x = user;
-    if (x->ah) /* the checker runs on the second thread: the walk delivers it later */
-        vmsg__ahead_collect(x->ah, f);
+    if (x->ct) /* the checker runs on the second thread: the walk delivers it later */
+        vmsg__ct_collect(x->ct, f);
     else
         vmsg__group_finding_in(x, x->cur_group, f);
 }

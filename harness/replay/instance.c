@@ -6,7 +6,7 @@
  * window, the checker or the groups. Without it, the bus is the first
  * record's instance, and a record of another one is bad input (BAD_BUS in
  * window.c), raised when the walk reaches it. Records are read through
- * vmsg__bus_next (replay_internal.h; on whichever thread reads) and
+ * vmsg__bus_next (replay_internal.h) and
  * admitted by the walk (window.c, one compare with x->bus); the rest is
  * here. */
 #include <stdio.h>

@@ -14,8 +14,8 @@
 
 void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_divergence *d)
 {
-    if (x->ah) /* the findings on the frames before it come first, as on one thread */
-        vmsg__ahead_sync(x);
+    if (x->ct) /* the findings on the frames before it come first, as on one thread */
+        vmsg__ct_sync(x);
     x->st->divergences++;
     if (x->status == 0)
         x->status = 1;

@@ -92,8 +92,8 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
 
 void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
 {
-    if (x->ah && x->chk)
-        vmsg__ahead_check_slot(x, s, dir);
+    if (x->ct) /* dir is the slot's: ours or theirs */
+        vmsg__ct_check_slot(x, s);
     else
         vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
 }
@@ -103,8 +103,8 @@ void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned di
 {
     if (!x->chk)
         return;
-    if (x->ah) {
-        vmsg__ahead_check(x, group, frame, dir, ts, f, len);
+    if (x->ct) {
+        vmsg__ct_check(x, group, frame, dir, ts, f, len);
         return;
     }
     x->cur_group = group; /* findings on this frame count in its group */
@@ -125,10 +125,10 @@ static void walk(struct vmsg__rp *x)
     for (;;) {
         vmsg__win_fill(x, 1);
         vmsg__win_retire(x);
-        if (x->ah && vmsg__ahead_failing(x))
-            vmsg__ahead_stop(x); /* it competes for a CPU: one thread does better */
-        if (x->ah)
-            vmsg__ahead_poll(x); /* findings of the second thread, as they come */
+        if (x->ct && vmsg__ct_failing(x))
+            vmsg__ct_stop(x); /* it competes for a CPU: one thread does better */
+        if (x->ct)
+            vmsg__ct_poll(x); /* findings of the second thread, as they come */
         if (!running(x) || x->pos == x->tail)
             return;
         struct vmsg__slot *s = vmsg__win_at(x, x->pos);
@@ -189,8 +189,8 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
     x.ours_dir = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
     x.rxcap = RX_CAP;
     x.rx = malloc(x.rxcap);
-    bool two = vmsg__ahead_wanted(o);
-    bool ok = x.rx && vmsg__lat_init(&x.lat) && vmsg__groups_init(&x) && vmsg__win_init(&x, two ? VMSG__READ_AHEAD : 0);
+    bool two = vmsg__ct_wanted(o);
+    bool ok = x.rx && vmsg__lat_init(&x.lat) && vmsg__groups_init(&x) && vmsg__win_init(&x, two ? VMSG__CHECK_LAG : 0);
     if (ok && o->check) {
         struct vmsg_check_opts co;
         vmsg_check_opts_init(&co);
@@ -203,7 +203,7 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
         ok = x.chk != NULL;
     }
     if (ok && two)
-        vmsg__ahead_start(&x); /* else one thread does it all */
+        vmsg__ct_start(&x); /* else one thread does it all */
     if (!ok) {
         snprintf(st->error, sizeof st->error, "replay: out of memory");
         x.status = 3;
@@ -218,8 +218,8 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
         if (running(&x) && o->extra_ms > 0)
             vmsg__extra(&x);
     }
-    st->threads = x.ah ? 2 : 1;
-    vmsg__ahead_stop(&x); /* the checker is ours again */
+    st->threads = x.ct ? 2 : 1;
+    vmsg__ct_stop(&x); /* the checker is ours again */
     if (x.chk) {
         vmsg_check_finish(x.chk); /* its end-of-trace findings still count in the groups */
         st->counts = *vmsg_check_counts(x.chk);

@@ -53,7 +53,7 @@ void vmsg__lat_stats(const struct vmsg__lat *l, struct vmsg_replay_stats *st);
  * contiguous, and the in-order case touches two or three slots. */
 #define VMSG__SLOT_INLINE 64
 struct vmsg__slot {
-    uint64_t frame;
+    _Alignas(64) uint64_t frame; /* its own cache lines: the checker's thread reads a slot while the walk writes the next */
     uint64_t ts_ns;
     uint8_t *buf;              /* inl, or heap (owned, cap bytes) */
     uint8_t *heap;
@@ -79,15 +79,14 @@ struct vmsg__group {
     uint64_t t_first, t_last;            /* the groups' clock at its first and last frame (0: none yet) */
 };
 
-struct vmsg__ahead;
+struct vmsg__ct;
 
 struct vmsg__rp {
     const struct vmsg_replay_opts *o;
     struct vmsg_replay_stats *st;
     struct vmsg_bus *iut;
     struct vmsg_check *chk;
-    struct vmsg__ahead *ah;    /* the second thread (ahead.c), NULL: one thread */
-    uint64_t prepared;         /* slots up to here were read ahead by a second thread since stopped */
+    struct vmsg__ct *ct;       /* the checker's thread (check_thread.c), NULL: one thread */
     const char *capture;
     struct vmsg_cap_reader *rd;
     unsigned ours_dir;
@@ -136,12 +135,9 @@ struct vmsg__rp {
 uint64_t vmsg__replay_now_ns(void);
 
 /* window.c */
-/* read_ahead: slots beyond the window for the second thread to fill */
-bool vmsg__win_init(struct vmsg__rp *x, unsigned read_ahead);
+/* lag: slots beyond the window that frames still to check may refer to */
+bool vmsg__win_init(struct vmsg__rp *x, unsigned lag);
 void vmsg__win_free(struct vmsg__rp *x);
-/* Copy a capture record into slot s with its header decoded (either thread:
- * it reads only what the options fixed at the start). */
-void vmsg__win_prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r);
 /* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
  * end. The walk needs one; pairing out of order reads the whole window. */
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
@@ -155,9 +151,7 @@ void vmsg__win_reader_error(struct vmsg__rp *x);
 /* instance.c */
 /* The next capture record of the bus replayed, as vmsg_cap_next (1, 0 the
  * end, -1 an error): with o->instance chosen, the records of the others are
- * skipped here and counted in stats->skipped. Called by the thread that
- * reads (the walk, or the second thread: the walk reads the count only
- * once it saw the end). */
+ * skipped here and counted in stats->skipped. */
 static inline int vmsg__bus_next(const struct vmsg__rp *x, struct vmsg_cap_rec *r)
 {
     int k;
@@ -232,37 +226,35 @@ static inline void vmsg__group_time(struct vmsg__rp *x, uint32_t g, bool end)
         gr->t_last = x->clk_ns;
 }
 
-/* ahead.c: the second thread, which reads records ahead of the walk into the
- * window and runs the checker on the frames behind it. */
-#define VMSG__READ_AHEAD 256u
-/* Whether a second thread is worth it: opts.threads, else more than one CPU. */
-bool vmsg__ahead_wanted(const struct vmsg_replay_opts *o);
-/* Start it (x->ah set); false: out of memory or no thread, run on one. The
- * checker x->chk is then fed only there, until vmsg__ahead_stop. */
-bool vmsg__ahead_start(struct vmsg__rp *x);
-/* The record at window index x->tail is ready in its slot: 1; 0 the end of
- * the capture, -1 a reader error (vmsg_cap_reader_error then tells). */
-int vmsg__ahead_take(struct vmsg__rp *x);
-/* The walk moved x->head: those slots may be read into again. */
-void vmsg__ahead_retired(struct vmsg__rp *x);
+/* check_thread.c: the passive checker on a second thread. */
+#define VMSG__CHECK_LAG 256u
+/* Whether a second thread is worth it: the checker on, opts.threads, else
+ * more than one CPU. */
+bool vmsg__ct_wanted(const struct vmsg_replay_opts *o);
+/* Start it (x->ct set); false: out of memory or no thread, run on one. The
+ * checker x->chk is then fed only there, until vmsg__ct_stop. */
+bool vmsg__ct_start(struct vmsg__rp *x);
+/* Before the walk reads a record into the slot at x->tail: wait until no
+ * frame still to check is that slot's bytes. */
+void vmsg__ct_slot_free(struct vmsg__rp *x);
 /* The thread does not keep up (it shares a CPU with other work): the walk
- * had to wait for it without progress more than once per STALL_RECORDS
- * records. The walk then stops it and goes on alone. */
-bool vmsg__ahead_failing(const struct vmsg__rp *x);
-/* Hand a frame to the checker (copied). */
-void vmsg__ahead_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts,
-                       const uint8_t *f, size_t len);
-/* Hand the bytes of window slot s (at or after x->head) to the checker. */
-void vmsg__ahead_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
+ * had to wait for it without progress more than once per 4096 frames. The
+ * walk then stops it and checks the rest itself. */
+bool vmsg__ct_failing(const struct vmsg__rp *x);
+/* Hand a frame to the checker: copied, or (the frame is slot s's bytes, in
+ * the window: sent, or an answer equal to its record) by reference. */
+void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
+                    size_t len);
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s);
 /* Deliver the findings queued so far (on_finding, group counts), without
  * waiting. */
-void vmsg__ahead_poll(struct vmsg__rp *x);
+void vmsg__ct_poll(struct vmsg__rp *x);
 /* Wait until every frame handed over is checked, then deliver. */
-void vmsg__ahead_sync(struct vmsg__rp *x);
-/* Sync, stop and join the thread; x->ah is NULL after (the checker and the
- * reader are the caller's again; slots up to x->prepared are read). */
-void vmsg__ahead_stop(struct vmsg__rp *x);
+void vmsg__ct_sync(struct vmsg__rp *x);
+/* Sync, stop and join the thread; x->ct is NULL after (the checker is the
+ * caller's again). */
+void vmsg__ct_stop(struct vmsg__rp *x);
 /* The checker's findings while the thread runs (from vmsg__group_finding). */
-void vmsg__ahead_collect(struct vmsg__ahead *a, const struct vmsg_finding *f);
+void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f);
 
 #endif

@@ -3,9 +3,9 @@
  * each with its header decoded once (vmsg_decode_header) for pairing and
  * grouping. Bad input found while reading ahead is kept in its slot and
  * raised only when the walk reaches it, so the divergences before it are
- * reported as they were without a window. With a second thread (ahead.c)
- * the records are read and prepared there, read_ahead slots beyond what the
- * walk needs; the walk only admits them (their exchange group). */
+ * reported as they were without a window. With the checker on a second
+ * thread (check_thread.c) the ring has `lag` more slots: frames still to
+ * check may be a slot's bytes, which stay until checked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@
 
 enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM, BAD_BUS };
 
-bool vmsg__win_init(struct vmsg__rp *x, unsigned read_ahead)
+bool vmsg__win_init(struct vmsg__rp *x, unsigned lag)
 {
     const struct vmsg_replay_opts *o = x->o;
     unsigned w = o->window ? o->window : VMSG_REPLAY_WINDOW_DEFAULT;
@@ -26,10 +26,12 @@ bool vmsg__win_init(struct vmsg__rp *x, unsigned read_ahead)
     x->ahead = o->strict_order ? 1 : w;
     x->behind = o->strict_order ? 0 : w;
     x->bus = o->instance >= 0 ? (uint16_t)o->instance : 0; /* else the first record's (instance.c) */
-    uint64_t need = (uint64_t)x->ahead + x->behind + 2 + read_ahead, cap = 4;
+    uint64_t need = (uint64_t)x->ahead + x->behind + 2 + lag, cap = 4;
     while (cap < need)
         cap <<= 1;
-    x->ring = calloc(cap, sizeof *x->ring);
+    x->ring = aligned_alloc(_Alignof(struct vmsg__slot), cap * sizeof *x->ring); /* a multiple of it */
+    if (x->ring)
+        memset(x->ring, 0, cap * sizeof *x->ring);
     x->mask = cap - 1;
     return x->ring != NULL;
 }
@@ -67,7 +69,8 @@ static void mark_bad(struct vmsg__slot *s, uint8_t why)
     s->ours = false;
 }
 
-void vmsg__win_prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
+/* Copy a capture record into slot s with its header decoded. */
+static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
 {
     const struct vmsg_replay_opts *o = x->o;
     s->frame = r->frame;
@@ -125,7 +128,7 @@ void vmsg__win_prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const str
     }
 }
 
-/* The walk takes a prepared record into its window: its exchange group. */
+/* The walk takes a record into its window: its exchange group. */
 static void admit(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     if (s->bus != x->bus && vmsg__bus_other(x, s->bus))
@@ -143,17 +146,17 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
         want = x->ahead;
     while (!x->eof && x->tail - x->pos < want) {
         struct vmsg__slot *s = vmsg__win_at(x, x->tail);
-        int n = 1;
-        if (x->tail < x->prepared) {
-            /* read ahead by a second thread, stopped since */
-        } else if (x->ah) {
-            n = vmsg__ahead_take(x); /* read ahead into s by the second thread */
-        } else {
-            struct vmsg_cap_rec r;
-            n = vmsg__bus_next(x, &r);
-            if (n == 1)
-                vmsg__win_prepare(x, s, &r);
+        if (x->ct) {
+            vmsg__ct_slot_free(x); /* no frame still to check is in it */
+            /* the checker's thread has read the slots ahead: take them back early */
+            const char *next = (const char *)vmsg__win_at(x, x->tail + 8);
+            __builtin_prefetch(next, 1);
+            __builtin_prefetch(next + 64, 1);
         }
+        struct vmsg_cap_rec r;
+        int n = vmsg__bus_next(x, &r);
+        if (n == 1)
+            prepare(x, s, &r);
         if (n != 1) {
             x->eof = true;
             x->read_error = n < 0;
@@ -167,15 +170,12 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
 
 void vmsg__win_retire(struct vmsg__rp *x)
 {
-    uint64_t was = x->head;
     while (x->head < x->pos) {
         const struct vmsg__slot *s = vmsg__win_at(x, x->head);
         if (!s->ours && !s->done)
-            break;
+            return;
         x->head++;
     }
-    if (x->ah && x->head != was)
-        vmsg__ahead_retired(x);
 }
 
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s)

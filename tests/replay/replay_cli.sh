@@ -116,7 +116,7 @@ grep -q "bus.pcap: no record of bus instance 3 ([1-9][0-9]* records of other ins
 run 2 bus-bad "$VMSG" replay "$T/bus.pcap" --iut builtin:refdev --as driver --instance x
 grep -q "^vmsg: replay: --instance: expected a bus instance 0..65535, got 'x'$" "$T/bus-bad.err" || fail "bus-bad: message"
 
-# one thread or two (reading and checking on a second thread): the same
+# one thread or two (the checker on a second thread): the same
 # divergences, findings, order and cases; only the rates may differ
 for t in 1 2; do
     run 1 threads-$t "$VMSG" replay "$T/s.pcap" --iut "builtin:refdev?fault=dev-get-config-stale-generation" \

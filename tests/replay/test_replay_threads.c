@@ -1,4 +1,4 @@
-/* The replay's second thread (harness/replay/ahead.c): one thread and two
+/* The replay's checker thread (harness/replay/check_thread.c): one thread and two
  * give the same records, frames, divergences and checker totals, and a
  * second thread that has to share one CPU with the walk is stopped and the
  * replay finishes on one thread with the same results. */
@@ -128,7 +128,10 @@ static void replay_threads_one_and_two_agree(void **state)
 
 /* Pinned to one CPU the second thread runs only when the walk gives it the
  * CPU: the walk waits for it without progress again and again, stops it,
- * and finishes alone with the same results. */
+ * and finishes alone with the same results. Until then the checker lags by
+ * a thousand frames, more than the window's spare slots: a slot reused
+ * before its frame was checked would end the run with status 3 (the
+ * thread checks each slot's frame number). */
 static void replay_threads_sharing_one_cpu_falls_back(void **state)
 {
     (void)state;
