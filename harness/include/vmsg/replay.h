@@ -129,10 +129,9 @@ struct vmsg_replay_opts {
     bool check;                /* feed the passive checker */
     int instance;              /* replay only the records of this bus instance; -1 (default): the
                                 * capture must hold one bus (a second instance is bad input) */
-    /* 0: the passive checker on a second thread when more than one CPU is
-     * available to this process; 1: everything on the
-     * caller's thread; 2: a second thread whatever the CPUs. A second thread
-     * that cannot keep up is stopped (stats.threads). Results are the same. */
+    /* 0 or 1: everything on the caller's thread; 2: the passive checker on a
+     * second thread (stopped if it cannot keep up: stats.threads). Results
+     * are the same either way. */
     unsigned threads;
     uint32_t max_msg_size;     /* for the checker's size rules (0 unknown) */
     vmsg_check_cb on_finding;
