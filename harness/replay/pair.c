@@ -97,6 +97,9 @@ static void unexpected(struct vmsg__rp *x, const uint8_t *f, size_t len)
     vmsg__divergence(x, g, &d);
 }
 
+/* What find() knows of how the frame matches its record. */
+enum match { MATCH_UNKNOWN, MATCH_BYTES, MATCH_FIELDS };
+
 /* The frame equals the record, or differs only in what --ignore masks. */
 static bool fits(const struct vmsg__rp *x, const struct vmsg__slot *s, const uint8_t *f, size_t len)
 {
@@ -105,10 +108,10 @@ static bool fits(const struct vmsg__rp *x, const struct vmsg__slot *s, const uin
 }
 
 /* The open expected record this frame answers, or NONE; *oldest: the
- * oldest open one (where strict order would pair it); *same: the frame
- * matches the record (known already: equal bytes on the fast path, or an
- * event chosen because it matches). */
-static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, bool *same)
+ * oldest open one (where strict order would pair it); *same: what is known
+ * already of the match (equal bytes on the fast path, or an event chosen
+ * because it matches but for what --ignore masks). */
+static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, enum match *same)
 {
     uint64_t first = NONE;
     for (uint64_t i = x->head; i < x->tail; i++) {
@@ -119,13 +122,13 @@ static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t 
         }
     }
     *oldest = first;
-    *same = false;
+    *same = MATCH_UNKNOWN;
     if (x->o->strict_order)
         return first < x->pos ? first : NONE;
     if (first != NONE) {
         const struct vmsg__slot *s = vmsg__win_at(x, first);
         if (s->len == len && memcmp(s->buf, f, len) == 0) {
-            *same = true;
+            *same = MATCH_BYTES;
             return first;
         }
     }
@@ -147,7 +150,7 @@ static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t 
             if (s->dev_num != m.dev_num || s->msg_id != m.msg_id)
                 continue;
             if (fits(x, s, f, len)) {
-                *same = true;
+                *same = MATCH_FIELDS;
                 return i;
             }
             if (fallback == NONE)
@@ -184,7 +187,7 @@ static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
             vmsg__lat_add(&x->lat, vmsg__replay_now_ns() - x->last_send_ns);
     }
     uint64_t oldest;
-    bool same;
+    enum match same;
     uint64_t i = find(x, f, len, &oldest, &same);
     if (i == NONE) {
         unexpected(x, f, len);
@@ -196,15 +199,15 @@ static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
     close_slot(x, i);
     vmsg__clk_tick(x);
     vmsg__group_time(x, s->group, true);
-    bool equal = same || (s->len == len && memcmp(s->buf, f, len) == 0);
-    if (equal) /* the record's bytes are the frame's: handed over without a copy */
+    bool identical = same == MATCH_BYTES || (same == MATCH_UNKNOWN && s->len == len && memcmp(s->buf, f, len) == 0);
+    if (identical) /* the record's bytes are the frame's: handed over without a copy */
         vmsg__check_slot(x, s, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
     else
         feed(x, s->group, s->frame, s->ts_ns, f, len);
     if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)
         learn_token(x, s, f, len);
     struct vmsg_replay_case *c = s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL;
-    if (equal) {
+    if (identical || same == MATCH_FIELDS) {
         if (c)
             c->matched++;
         return;
