@@ -97,7 +97,7 @@ struct vmsg__ct {
     unsigned unpublished, stalls;
     uint64_t handed;                            /* frames handed over */
     _Alignas(64) atomic_uint_fast64_t chk_head; /* published by the thread */
-    atomic_bool torn;                           /* a slot was reused before its frame was checked */
+    atomic_uint_fast64_t torn;                  /* 1 + the frame whose slot was reused before it was checked */
     _Alignas(64) uint32_t cur_group;            /* the thread's own: the group of the frame checked */
     _Alignas(64) atomic_int thread_sleeps;
     _Alignas(64) atomic_int walk_sleeps;
@@ -106,7 +106,7 @@ struct vmsg__ct {
     _Alignas(64) atomic_int have_pend;
     struct pending *pend;
     size_t npend, cappend;
-    bool lost;              /* a finding could not be queued (out of memory) */
+    uint64_t lost;          /* 1 + the frame of a finding that could not be queued (out of memory) */
 };
 
 static void relax(void)
@@ -161,7 +161,7 @@ static bool check_some(struct vmsg__ct *a)
             if ((uint32_t)s->frame == e->frame)
                 vmsg_check_feed(a->chk, s->frame, s->ours ? a->ours : a->theirs, s->ts_ns, s->buf, s->len, s->bus);
             else /* the walk broke vmsg__ct_slot_free's promise */
-                atomic_store_explicit(&a->torn, true, memory_order_relaxed);
+                atomic_store_explicit(&a->torn, (uint64_t)e->frame + 1, memory_order_relaxed);
         }
         atomic_store_explicit(&a->chk_head, h + 1, memory_order_release);
     }
@@ -216,7 +216,8 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f)
         size_t cap = a->cappend ? 2 * a->cappend : 64;
         struct pending *n = realloc(a->pend, cap * sizeof *n);
         if (!n) {
-            a->lost = true;
+            if (!a->lost)
+                a->lost = f->frame + 1;
             pthread_mutex_unlock(&a->mu);
             return;
         }
@@ -357,19 +358,11 @@ void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned
     struct vmsg__ct *a = x->ct;
     struct chk_ent *e = entry(a);
     struct chk_copy *c = &a->copies[a->tail_own & (CHK_N - 1)];
-    uint8_t *buf = c->inl;
-    if (len > VMSG__SLOT_INLINE) {
-        if (len > c->cap) {
-            uint8_t *b = realloc(c->heap, len);
-            if (!b) {
-                snprintf(x->st->error, sizeof x->st->error, "frame %llu: out of memory", (unsigned long long)frame);
-                x->status = 3;
-                return;
-            }
-            c->heap = b;
-            c->cap = (uint32_t)len;
-        }
-        buf = c->heap;
+    uint8_t *buf = vmsg__hold(c->inl, &c->heap, &c->cap, len);
+    if (!buf) {
+        snprintf(x->st->error, sizeof x->st->error, "frame %llu: out of memory", (unsigned long long)frame);
+        x->status = 3;
+        return;
     }
     memcpy(buf, f, len);
     c->p = buf;
@@ -395,7 +388,8 @@ void vmsg__ct_poll(struct vmsg__rp *x)
     a->npend = 0;
     atomic_store_explicit(&a->have_pend, 0, memory_order_relaxed);
     if (a->lost && x->status < 3) {
-        snprintf(x->st->error, sizeof x->st->error, "checker findings: out of memory");
+        snprintf(x->st->error, sizeof x->st->error, "frame %llu: checker finding: out of memory",
+                 (unsigned long long)(a->lost - 1));
         x->status = 3;
     }
     pthread_mutex_unlock(&a->mu);
@@ -403,9 +397,11 @@ void vmsg__ct_poll(struct vmsg__rp *x)
 
 static void torn(struct vmsg__rp *x, struct vmsg__ct *a)
 {
-    if (atomic_load_explicit(&a->torn, memory_order_relaxed) && x->status < 3) {
+    uint64_t t = atomic_load_explicit(&a->torn, memory_order_relaxed);
+    if (t && x->status < 3) {
         snprintf(x->st->error, sizeof x->st->error,
-                 "internal error: the checker's thread found a window slot reused before its frame was checked");
+                 "frame %llu: internal error: the checker's thread found its window slot reused before it was checked",
+                 (unsigned long long)(t - 1));
         x->status = 3;
     }
 }

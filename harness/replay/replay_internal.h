@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <vmsg/capture.h>
 #include <vmsg/replay.h>
@@ -68,6 +69,23 @@ struct vmsg__slot {
     uint32_t group;
     uint8_t inl[VMSG__SLOT_INLINE];
 };
+
+/* A buffer for len bytes: inl (VMSG__SLOT_INLINE bytes) when they fit, else
+ * *heap, grown to at least len (*cap); NULL when out of memory. Slots and
+ * the checker thread's copies keep their buffers this way. */
+static inline uint8_t *vmsg__hold(uint8_t *inl, uint8_t **heap, uint32_t *cap, size_t len)
+{
+    if (len <= VMSG__SLOT_INLINE)
+        return inl;
+    if (len > *cap) {
+        uint8_t *b = realloc(*heap, len);
+        if (!b)
+            return NULL;
+        *heap = b;
+        *cap = (uint32_t)len;
+    }
+    return *heap;
+}
 
 /* One exchange group (a case). */
 struct vmsg__group {

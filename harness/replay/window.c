@@ -87,19 +87,11 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
         s->wire_len = r->len;
         return;
     }
-    if (r->caplen <= VMSG__SLOT_INLINE) {
+    s->buf = vmsg__hold(s->inl, &s->heap, &s->cap, r->caplen);
+    if (!s->buf) {
         s->buf = s->inl;
-    } else {
-        if (r->caplen > s->cap) {
-            uint8_t *b = realloc(s->heap, r->caplen);
-            if (!b) {
-                mark_bad(s, BAD_MEM);
-                return;
-            }
-            s->heap = b;
-            s->cap = r->caplen;
-        }
-        s->buf = s->heap;
+        mark_bad(s, BAD_MEM);
+        return;
     }
     memcpy(s->buf, r->msg, r->caplen);
     s->len = r->caplen;
