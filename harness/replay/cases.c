@@ -4,7 +4,8 @@
  * expected, matched and diverged, keeps its first divergence with both
  * messages, and counts the checker's findings on its frames with the
  * clauses they cite. vmsg__groups_report hands them to on_case at the end,
- * in the order the groups first appeared. Lookup is an open-addressed hash
+ * in the order the groups first appeared. Lookup is one compare with the
+ * group found last (inline, vmsg__group_of), else an open-addressed hash
  * on the packed key: no allocation per record once the groups exist.
  * Each group's duration runs from its first frame sent or expected to its
  * last frame sent or paired, on the groups' clock (replay_internal.h). */
@@ -19,13 +20,6 @@
 #include "replay_internal.h"
 
 #define MAX_GROUPS 512u /* past this, one group "(other)" takes the rest (each is a results case) */
-
-enum { TAG_UNDECODABLE = 2, TAG_SESSION = 3, TAG_OTHER = 4 };
-
-static uint64_t pack(uint16_t bus, uint16_t dev, unsigned tag, uint8_t msg_id)
-{
-    return ((uint64_t)bus << 32) | ((uint64_t)dev << 16) | ((uint64_t)tag << 8) | msg_id;
-}
 
 static uint32_t hash(uint64_t k, uint32_t mask)
 {
@@ -67,6 +61,7 @@ bool vmsg__groups_init(struct vmsg__rp *x)
     x->gmask = 63;
     x->gidx = calloc((size_t)x->gmask + 1, sizeof *x->gidx);
     x->cur_group = VMSG__NO_GROUP;
+    x->glast_key = UINT64_MAX; /* no key is */
     return x->groups && x->gidx;
 }
 
@@ -85,11 +80,11 @@ void vmsg__groups_free(struct vmsg__rp *x)
 static void name_group(struct vmsg__rp *x, struct vmsg__group *g, unsigned tag, uint8_t msg_id)
 {
     const struct vmsg_replay_opts *o = x->o;
-    if (tag == TAG_UNDECODABLE)
+    if (tag == VMSG__GTAG_UNDECODABLE)
         snprintf(g->name, sizeof g->name, "(undecodable)");
-    else if (tag == TAG_SESSION)
+    else if (tag == VMSG__GTAG_SESSION)
         snprintf(g->name, sizeof g->name, "(end of session)");
-    else if (tag == TAG_OTHER)
+    else if (tag == VMSG__GTAG_OTHER)
         snprintf(g->name, sizeof g->name, "(other)");
     else {
         const struct vmsg_msgdef *d = vmsg_msgdef_lookup(o->profile, o->binding, tag, false, msg_id);
@@ -120,17 +115,25 @@ static bool grow_index(struct vmsg__rp *x)
     return true;
 }
 
-static uint32_t lookup(struct vmsg__rp *x, uint16_t bus, uint16_t dev, unsigned tag, uint8_t msg_id)
+/* The group found is the next one's first guess (vmsg__group_of). */
+static uint32_t found(struct vmsg__rp *x, uint32_t gi)
 {
-    uint64_t k = pack(bus, dev, tag, msg_id);
-    if (x->ngroups && x->groups[x->glast].key == k) /* a request and its response come together */
-        return x->glast;
+    x->glast = gi;
+    x->glast_key = x->groups[gi].key;
+    return gi;
+}
+
+uint32_t vmsg__group_find(struct vmsg__rp *x, uint64_t k)
+{
+    uint16_t bus = (uint16_t)(k >> 32), dev = (uint16_t)(k >> 16);
+    unsigned tag = (unsigned)(k >> 8) & 0xff;
+    uint8_t msg_id = (uint8_t)k;
     uint32_t h = hash(k, x->gmask);
     for (; x->gidx[h]; h = (h + 1) & x->gmask)
         if (x->groups[x->gidx[h] - 1].key == k)
-            return x->glast = x->gidx[h] - 1;
-    if (x->ngroups >= MAX_GROUPS && tag != TAG_OTHER)
-        return lookup(x, 0, 0, TAG_OTHER, 0);
+            return found(x, x->gidx[h] - 1);
+    if (x->ngroups >= MAX_GROUPS && tag != VMSG__GTAG_OTHER)
+        return vmsg__group_find(x, vmsg__group_key(0, 0, VMSG__GTAG_OTHER, 0));
     if (x->ngroups == x->capgroups) {
         struct vmsg__group *n = realloc(x->groups, 2 * (size_t)x->capgroups * sizeof *n);
         if (!n)
@@ -147,20 +150,12 @@ static uint32_t lookup(struct vmsg__rp *x, uint16_t bus, uint16_t dev, unsigned 
     struct vmsg__group *g = &x->groups[x->ngroups];
     memset(g, 0, sizeof *g);
     g->key = k;
-    g->c.bus = tag == TAG_OTHER ? 0 : bus;
-    g->c.dev_num = tag == TAG_OTHER ? 0 : dev;
+    g->c.bus = tag == VMSG__GTAG_OTHER ? 0 : bus;
+    g->c.dev_num = tag == VMSG__GTAG_OTHER ? 0 : dev;
     g->c.cls = tag <= 1 ? (uint8_t)tag : 0;
     name_group(x, g, tag, msg_id);
     x->gidx[h] = ++x->ngroups;
-    return x->glast = x->ngroups - 1;
-}
-
-uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls, uint8_t msg_id,
-                        uint8_t kind)
-{
-    if (kind == 0xff)
-        return lookup(x, bus, 0, TAG_UNDECODABLE, 0);
-    return lookup(x, bus, dev_num, cls & 1, msg_id);
+    return found(x, x->ngroups - 1);
 }
 
 void vmsg__group_finding(void *user, const struct vmsg_finding *f)
@@ -175,7 +170,7 @@ void vmsg__group_finding(void *user, const struct vmsg_finding *f)
 void vmsg__group_finding_in(struct vmsg__rp *x, uint32_t gi, const struct vmsg_finding *f)
 {
     if (f->frame == 0 || gi == VMSG__NO_GROUP)
-        gi = lookup(x, f->bus, f->dev_num, TAG_SESSION, 0);
+        gi = vmsg__group_find(x, vmsg__group_key(f->bus, f->dev_num, VMSG__GTAG_SESSION, 0));
     if (gi != VMSG__NO_GROUP && f->clause) {
         struct vmsg_replay_case *c = &x->groups[gi].c;
         if (f->verdict == VMSG_CHECK_FAIL)

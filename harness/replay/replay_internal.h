@@ -140,6 +140,7 @@ struct vmsg__rp {
     uint32_t *gidx;            /* open addressing: group index + 1, 0 empty */
     uint32_t gmask;
     uint32_t glast;            /* the group found last */
+    uint64_t glast_key;        /* its key (UINT64_MAX: none yet) */
     uint32_t cur_group;        /* the group of the frame being fed to the checker */
 
     /* the groups' clock (cases.c) */
@@ -206,9 +207,26 @@ void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned d
 /* cases.c */
 bool vmsg__groups_init(struct vmsg__rp *x);
 void vmsg__groups_free(struct vmsg__rp *x);
-/* The group of a message with this header (kind 0xff: undecodable). */
-uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls, uint8_t msg_id,
-                        uint8_t kind);
+/* A group's key: bus instance, dev_num, a tag (the class, 0 or 1, or one of
+ * the VMSG__GTAG_* groups) and msg_id, packed (48 bits). */
+enum { VMSG__GTAG_UNDECODABLE = 2, VMSG__GTAG_SESSION = 3, VMSG__GTAG_OTHER = 4 };
+static inline uint64_t vmsg__group_key(uint16_t bus, uint16_t dev, unsigned tag, uint8_t msg_id)
+{
+    return ((uint64_t)bus << 32) | ((uint64_t)dev << 16) | ((uint64_t)tag << 8) | msg_id;
+}
+/* The group of key k, found in the hash or made (past 512 groups: the group
+ * "(other)"); VMSG__NO_GROUP when out of memory. Sets glast, glast_key. */
+uint32_t vmsg__group_find(struct vmsg__rp *x, uint64_t k);
+/* The group of a message with this header (kind 0xff: undecodable). Inline:
+ * a request and its response share the group, so in the in-order case the
+ * group found last (one compare) nearly always is the one. */
+static inline uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls,
+                                      uint8_t msg_id, uint8_t kind)
+{
+    uint64_t k = kind == 0xff ? vmsg__group_key(bus, 0, VMSG__GTAG_UNDECODABLE, 0)
+                              : vmsg__group_key(bus, dev_num, cls & 1, msg_id);
+    return k == x->glast_key ? x->glast : vmsg__group_find(x, k);
+}
 /* The checker's callback: counts the finding in cur_group, passes it on. */
 void vmsg__group_finding(void *user, const struct vmsg_finding *f);
 /* The same, for a finding of group gi (queued by the second thread). */
