@@ -11,6 +11,8 @@
 #include <vmsg/capture.h>
 #include <vmsg/replay.h>
 
+#include "wire/wire_internal.h"
+
 /* ---- comparison (compare.c) -------------------------------------------- */
 
 /* Compare a recorded message with the one received; false when they match
@@ -117,6 +119,7 @@ struct vmsg__rp {
     struct vmsg__slot *ring;
     uint64_t mask, head, pos, tail;
     unsigned ahead, behind;    /* records paired ahead of pos / kept open behind it */
+    struct vmsg__peek_ctx peek; /* the header of each record is read with it */
     bool eof;                  /* no more records (end, or a reader error) */
     bool read_error;
     uint64_t open_all;         /* expected records behind pos not yet paired */

@@ -1,7 +1,7 @@
 /* The record window: capture records are read ahead of the walk into a ring
  * of owned copies (buffers reused, so no allocation per record once warm),
- * each with its header decoded once (vmsg_decode_header) for pairing and
- * grouping. Bad input found while reading ahead is kept in its slot and
+ * each with its header read once (vmsg__peek_header: the answers of
+ * vmsg_decode_header without a struct vmsg_msg) for pairing and grouping. Bad input found while reading ahead is kept in its slot and
  * raised only when the walk reaches it, so the divergences before it are
  * reported as they were without a window. With the checker on a second
  * thread (check_thread.c) the ring has `lag` more slots: frames still to
@@ -26,6 +26,7 @@ bool vmsg__win_init(struct vmsg__rp *x, unsigned lag)
     x->ahead = o->strict_order ? 1 : w;
     x->behind = o->strict_order ? 0 : w;
     x->bus = o->instance >= 0 ? (uint16_t)o->instance : 0; /* else the first record's (instance.c) */
+    vmsg__peek_init(&x->peek, o->profile, o->binding);
     uint64_t need = (uint64_t)x->ahead + x->behind + 2 + lag, cap = 4;
     while (cap < need)
         cap <<= 1;
@@ -46,14 +47,16 @@ void vmsg__win_free(struct vmsg__rp *x)
     x->ring = NULL;
 }
 
-/* Direction of a record: the header's, else the sender's. -1: unknown. */
-static int rec_dir(const struct vmsg_cap_rec *r, const struct vmsg_msg *m, bool hdr_ok)
+/* Direction of a record without one in its capture header (bare forms):
+ * its sender's, from the decoded header; -1: unknown. Out of line: the
+ * capture header gives it for every record `vmsg proxy` writes. */
+__attribute__((noinline))
+static int sender_dir(const struct vmsg_replay_opts *o, const struct vmsg__slot *s, bool hdr_ok)
 {
-    if (r->has_header && r->meta.direction <= VMSG_DIR_DEV_TO_DRV)
-        return r->meta.direction;
-    if (!hdr_ok)
+    struct vmsg_msg m;
+    if (!hdr_ok || vmsg_decode_header(o->profile, o->binding, s->buf, s->len, &m) != VMSG_OK)
         return -1;
-    switch (vmsg_msg_sender(m)) {
+    switch (vmsg_msg_sender(&m)) {
     case VMSG_SENDER_DRIVER: return VMSG_DIR_DRV_TO_DEV;
     case VMSG_SENDER_DEVICE:
     case VMSG_SENDER_BUS: return VMSG_DIR_DEV_TO_DRV;
@@ -69,7 +72,7 @@ static void mark_bad(struct vmsg__slot *s, uint8_t why)
     s->ours = false;
 }
 
-/* Copy a capture record into slot s with its header decoded. */
+/* Copy a capture record into slot s with its header peeked at. */
 static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
 {
     const struct vmsg_replay_opts *o = x->o;
@@ -95,9 +98,10 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
     }
     memcpy(s->buf, r->msg, r->caplen);
     s->len = r->caplen;
-    struct vmsg_msg m;
-    bool hdr_ok = r->caplen > 0 && vmsg_decode_header(o->profile, o->binding, s->buf, s->len, &m) == VMSG_OK;
-    int dir = rec_dir(r, &m, hdr_ok);
+    struct vmsg__peek h;
+    bool hdr_ok = r->caplen > 0 && vmsg__peek_header(&x->peek, s->buf, s->len, &h);
+    int dir = r->has_header && r->meta.direction <= VMSG_DIR_DEV_TO_DRV ? r->meta.direction
+                                                                        : sender_dir(o, s, hdr_ok);
     if (dir < 0) {
         mark_bad(s, BAD_DIR);
         return;
@@ -108,10 +112,10 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
         return;
     }
     if (hdr_ok) {
-        s->dev_num = m.dev_num;
-        s->cls = m.cls;
-        s->msg_id = m.msg_id;
-        s->kind = m.kind;
+        s->dev_num = h.dev_num;
+        s->cls = h.cls;
+        s->msg_id = h.msg_id;
+        s->kind = h.kind;
     } else {
         s->dev_num = 0;
         s->cls = 0;
