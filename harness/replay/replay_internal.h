@@ -201,7 +201,10 @@ void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what);
 void vmsg__extra(struct vmsg__rp *x);
 void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_divergence *d);
 
-/* Feed the checker with a frame of this group. */
+/* Feed the checker with a frame of this group. Callers test x->chk first:
+ * without a checker there is nothing to feed (and no second thread, which
+ * runs only with one), and the call would cost as much as the rest of a
+ * frame's bookkeeping. */
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len);
 /* The same for the bytes of window slot s, with its group, frame and time. */
