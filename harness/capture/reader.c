@@ -227,10 +227,15 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
         return -1;
     struct vmsg__pcaprec pr;
     int k = r->fast.on ? vmsg__pcapfile_next(&r->fast, &pr) : VMSG__PCAP_LIBPCAP;
-    if (k == VMSG__PCAP_RECORD)
+    if (k == VMSG__PCAP_RECORD) {
         r->frame++;
-    else if ((k = other(r, k, &pr)) != 1)
-        return k;
+    } else {
+        /* a record of its own: pr, never passed on, stays in registers */
+        struct vmsg__pcaprec o = {.offset = k == VMSG__PCAP_LIBPCAP && r->fast.on ? pr.offset : 0};
+        if ((k = other(r, k, &o)) != 1)
+            return k;
+        pr = o;
+    }
     if (pr.caplen > pr.len)
         return fail(r, "captured length %u exceeds the original length %u", pr.caplen, pr.len);
     /* every member is assigned below (no memset of the whole record) */
