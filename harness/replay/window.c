@@ -72,56 +72,81 @@ static void mark_bad(struct vmsg__slot *s, uint8_t why)
     s->ours = false;
 }
 
+/* memcpy for the messages that fit in a slot (n <= VMSG__SLOT_INLINE): two
+ * copies of a fixed size that overlap, as a library memcpy does for short
+ * lengths, without the call (which cost as much as the copy). */
+static inline void copy_short(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (n >= 16) {
+        if (n >= 32) {
+            memcpy(d, s, 32);
+            memcpy(d + n - 32, s + n - 32, 32);
+        } else {
+            memcpy(d, s, 16);
+            memcpy(d + n - 16, s + n - 16, 16);
+        }
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 /* Copy a capture record into slot s with its header peeked at. */
 static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
 {
-    const struct vmsg_replay_opts *o = x->o;
+    uint32_t n = r->caplen;
     s->frame = r->frame;
     s->ts_ns = (uint64_t)r->ts.sec * 1000000000u + (uint64_t)r->ts.usec * 1000u;
     s->bus = r->meta.bus_instance;
     s->done = false;
     s->deferred = false;
     s->bad = BAD_NONE;
-    s->len = 0;
     s->group = VMSG__NO_GROUP;
-    if (r->caplen < r->len || (r->meta.flags & VMSG_CAP_F_TRUNCATED)) {
+    if (n < r->len || (r->meta.flags & VMSG_CAP_F_TRUNCATED)) {
         mark_bad(s, BAD_CUT);
-        s->len = r->caplen; /* for the message only */
+        s->len = n; /* for the message only */
         s->wire_len = r->len;
         return;
     }
-    s->buf = vmsg__hold(s->inl, &s->heap, &s->cap, r->caplen);
-    if (!s->buf) {
+    uint8_t *b;
+    if (n <= VMSG__SLOT_INLINE) {
+        b = s->inl;
+        copy_short(b, r->msg, n);
+    } else if ((b = vmsg__hold(s->inl, &s->heap, &s->cap, n)) != NULL) {
+        memcpy(b, r->msg, n);
+    } else {
         s->buf = s->inl;
+        s->len = 0;
         mark_bad(s, BAD_MEM);
         return;
     }
-    memcpy(s->buf, r->msg, r->caplen);
-    s->len = r->caplen;
-    struct vmsg__peek h;
-    bool hdr_ok = r->caplen > 0 && vmsg__peek_header(&x->peek, s->buf, s->len, &h);
+    s->buf = b;
+    s->len = n;
+    struct vmsg__peek h = {0, 0, 0, 0xff}; /* undecodable: what the peek leaves when it fails */
+    bool hdr_ok = n > 0 && vmsg__peek_header(&x->peek, b, n, &h);
     int dir = r->has_header && r->meta.direction <= VMSG_DIR_DEV_TO_DRV ? r->meta.direction
-                                                                        : sender_dir(o, s, hdr_ok);
+                                                                        : sender_dir(x->o, s, hdr_ok);
     if (dir < 0) {
         mark_bad(s, BAD_DIR);
         return;
     }
-    s->ours = (unsigned)dir == x->ours_dir;
-    if (s->ours && (s->len == 0 || s->len > x->rxcap)) {
+    bool ours = (unsigned)dir == x->ours_dir;
+    s->ours = ours;
+    if (ours && (n == 0 || n > x->rxcap)) {
         mark_bad(s, BAD_SIZE);
         return;
     }
-    if (hdr_ok) {
-        s->dev_num = h.dev_num;
-        s->cls = h.cls;
-        s->msg_id = h.msg_id;
-        s->kind = h.kind;
-    } else {
-        s->dev_num = 0;
-        s->cls = 0;
-        s->msg_id = 0;
-        s->kind = 0xff;
-    }
+    s->dev_num = h.dev_num;
+    s->cls = h.cls;
+    s->msg_id = h.msg_id;
+    s->kind = h.kind;
 }
 
 /* The walk takes a record into its window: its exchange group. */
