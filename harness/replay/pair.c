@@ -108,11 +108,13 @@ static bool fits(const struct vmsg__rp *x, const struct vmsg__slot *s, const uin
     return !vmsg__replay_compare(x->o, s->buf, s->len, f, len, &d);
 }
 
+static uint64_t find_other(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t first, enum match *same);
+
 /* The open expected record this frame answers, or NONE; *oldest: the
  * oldest open one (where strict order would pair it); *same: what is known
  * already of the match (equal bytes on the fast path, or an event chosen
  * because it matches but for what --ignore masks). */
-static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, enum match *same)
+static inline uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, enum match *same)
 {
     uint64_t first = NONE;
     for (uint64_t i = x->head; i < x->tail; i++) {
@@ -133,6 +135,14 @@ static uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t 
             return first;
         }
     }
+    return find_other(x, f, len, first, same);
+}
+
+/* find() when the oldest open record is not the frame byte for byte. Out
+ * of line: the in-order case never comes here. */
+__attribute__((noinline))
+static uint64_t find_other(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t first, enum match *same)
+{
     struct vmsg_msg m;
     if (first == NONE || vmsg_decode_header(x->o->profile, x->o->binding, f, len, &m) != VMSG_OK)
         return first < x->pos ? first : NONE; /* compared byte for byte */
@@ -178,7 +188,32 @@ static void learn_token(struct vmsg__rp *x, const struct vmsg__slot *s, const ui
     x->tok_live[i] = live.token;
 }
 
-static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
+/* The frame paired with s is not its record byte for byte (nor an event
+ * matched under the masks): compared field by field, a divergence unless
+ * the masks hide every difference. Out of line, with its large record. */
+__attribute__((noinline))
+static void compare_paired(struct vmsg__rp *x, const struct vmsg__slot *s, struct vmsg_replay_case *c,
+                           const uint8_t *f, size_t len)
+{
+    struct vmsg_replay_divergence d;
+    memset(&d, 0, sizeof d);
+    if (!vmsg__replay_compare(x->o, s->buf, s->len, f, len, &d)) {
+        if (c)
+            c->matched++;
+        return;
+    }
+    d.frame = s->frame;
+    d.expected_bytes = s->buf;
+    d.expected_len = s->len;
+    d.got_bytes = f;
+    d.got_len = len;
+    vmsg__divergence(x, s->group, &d);
+}
+
+/* Inline in vmsg__wait, its only caller: the in-order case (the frame is
+ * the oldest open record, byte for byte) runs without a call. */
+__attribute__((always_inline))
+static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
 {
     x->st->received++;
     if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
@@ -213,19 +248,7 @@ static void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
             c->matched++;
         return;
     }
-    struct vmsg_replay_divergence d;
-    memset(&d, 0, sizeof d);
-    if (!vmsg__replay_compare(x->o, s->buf, s->len, f, len, &d)) {
-        if (c)
-            c->matched++;
-        return;
-    }
-    d.frame = s->frame;
-    d.expected_bytes = s->buf;
-    d.expected_len = s->len;
-    d.got_bytes = f;
-    d.got_len = len;
-    vmsg__divergence(x, s->group, &d);
+    compare_paired(x, s, c, f, len);
 }
 
 /* The oldest open record the wait is for. */
