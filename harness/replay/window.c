@@ -131,6 +131,11 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
     s->len = n;
     struct vmsg__peek h = {0, 0, 0, 0xff}; /* undecodable: what the peek leaves when it fails */
     bool hdr_ok = n > 0 && vmsg__peek_header(&x->peek, b, n, &h);
+    /* stored at once (nothing reads them in a slot marked bad below) */
+    s->dev_num = h.dev_num;
+    s->cls = h.cls;
+    s->msg_id = h.msg_id;
+    s->kind = h.kind;
     int dir = r->has_header && r->meta.direction <= VMSG_DIR_DEV_TO_DRV ? r->meta.direction
                                                                         : sender_dir(x->o, s, hdr_ok);
     if (dir < 0) {
@@ -143,10 +148,6 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
         mark_bad(s, BAD_SIZE);
         return;
     }
-    s->dev_num = h.dev_num;
-    s->cls = h.cls;
-    s->msg_id = h.msg_id;
-    s->kind = h.kind;
 }
 
 /* The walk takes a record into its window: its exchange group. */
