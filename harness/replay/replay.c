@@ -29,13 +29,6 @@ void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
     o->instance = -1;
 }
 
-uint64_t vmsg__replay_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Playing the device: our response carries the token the live driver gave
  * the request recorded with the same token (header offset 4, le16). */
 static void rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <vmsg/capture.h>
 #include <vmsg/replay.h>
@@ -154,7 +155,14 @@ struct vmsg__rp {
     bool clk_every;            /* the last stride was slow: read at every tick */
 };
 
-uint64_t vmsg__replay_now_ns(void);
+/* CLOCK_MONOTONIC in nanoseconds: pacing, the rate, answer latency. Inline:
+ * a timed answer reads it at the send and at the answer. */
+static inline uint64_t vmsg__replay_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* window.c */
 /* lag: slots beyond the window that frames still to check may refer to */
