@@ -8,13 +8,14 @@
  *
  * Values go to a log-linear histogram: exact below 64 ns, then 64 buckets per
  * power of two, so a percentile read from it is within 1/64 (1.6%) of the
- * true value; min, max and the sum are kept exactly. */
+ * true value; min, max and the sum are kept exactly. Adding a timed answer
+ * (vmsg__lat_add, with the bucket) is inline in replay_internal.h: while
+ * answers are slow every one is timed. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "replay_internal.h"
 
-#define RECENT 64
 #define FAST_NS 2000u
 #define FAST_STRIDE 16u
 
@@ -32,15 +33,6 @@ void vmsg__lat_free(struct vmsg__lat *l)
     l->hist = NULL;
 }
 
-static unsigned bucket(uint64_t ns)
-{
-    if (ns < (1u << VMSG__LAT_SUB_BITS))
-        return (unsigned)ns;
-    unsigned e = 63u - (unsigned)__builtin_clzll(ns); /* ns in [2^e, 2^(e+1)), e >= SUB_BITS */
-    unsigned sub = (unsigned)(ns >> (e - VMSG__LAT_SUB_BITS)) & ((1u << VMSG__LAT_SUB_BITS) - 1);
-    return ((e - VMSG__LAT_SUB_BITS + 1) << VMSG__LAT_SUB_BITS) + sub;
-}
-
 /* Smallest value of bucket b and its width. */
 static void bucket_range(unsigned b, uint64_t *lo, uint64_t *width)
 {
@@ -55,21 +47,11 @@ static void bucket_range(unsigned b, uint64_t *lo, uint64_t *width)
     *lo = ((uint64_t)1 << e) + sub * *width;
 }
 
-void vmsg__lat_add(struct vmsg__lat *l, uint64_t ns)
+void vmsg__lat_restride(struct vmsg__lat *l)
 {
-    l->hist[bucket(ns)]++;
-    l->sum_ns += ns;
-    if (l->n == 0 || ns < l->min_ns)
-        l->min_ns = ns;
-    if (ns > l->max_ns)
-        l->max_ns = ns;
-    l->n++;
-    l->recent_ns += ns;
-    if (++l->recent_n == RECENT) {
-        l->stride = l->recent_ns >= (uint64_t)FAST_NS * RECENT ? 1 : FAST_STRIDE;
-        l->recent_ns = 0;
-        l->recent_n = 0;
-    }
+    l->stride = l->recent_ns >= (uint64_t)FAST_NS * VMSG__LAT_RECENT ? 1 : FAST_STRIDE;
+    l->recent_ns = 0;
+    l->recent_n = 0;
 }
 
 void vmsg__lat_stats(const struct vmsg__lat *l, struct vmsg_replay_stats *st)

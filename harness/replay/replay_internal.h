@@ -45,7 +45,32 @@ static inline bool vmsg__lat_pick(struct vmsg__lat *l)
     l->tick = 0;
     return true;
 }
-void vmsg__lat_add(struct vmsg__lat *l, uint64_t ns);
+/* Histogram bucket of a value (latency.c says how they are laid out). */
+static inline unsigned vmsg__lat_bucket(uint64_t ns)
+{
+    if (ns < (1u << VMSG__LAT_SUB_BITS))
+        return (unsigned)ns;
+    unsigned e = 63u - (unsigned)__builtin_clzll(ns); /* ns in [2^e, 2^(e+1)), e >= SUB_BITS */
+    unsigned sub = (unsigned)(ns >> (e - VMSG__LAT_SUB_BITS)) & ((1u << VMSG__LAT_SUB_BITS) - 1);
+    return ((e - VMSG__LAT_SUB_BITS + 1) << VMSG__LAT_SUB_BITS) + sub;
+}
+/* The stride, from the last VMSG__LAT_RECENT timed answers. */
+#define VMSG__LAT_RECENT 64
+void vmsg__lat_restride(struct vmsg__lat *l);
+/* A timed answer. Inline: every answer is timed while they are slow. */
+static inline void vmsg__lat_add(struct vmsg__lat *l, uint64_t ns)
+{
+    l->hist[vmsg__lat_bucket(ns)]++;
+    l->sum_ns += ns;
+    if (l->n == 0 || ns < l->min_ns)
+        l->min_ns = ns;
+    if (ns > l->max_ns)
+        l->max_ns = ns;
+    l->n++;
+    l->recent_ns += ns;
+    if (++l->recent_n == VMSG__LAT_RECENT)
+        vmsg__lat_restride(l);
+}
 void vmsg__lat_stats(const struct vmsg__lat *l, struct vmsg_replay_stats *st);
 
 /* ---- the engine --------------------------------------------------------- */
