@@ -121,6 +121,13 @@ static inline int parse_header(struct vmsg_cap_reader *r, struct vmsg_cur *c, st
     return 1;
 }
 
+/* A record without a capture header: nothing known of it. */
+static void no_header(struct vmsg_cap_rec *rec)
+{
+    rec->has_header = false;
+    rec->meta = vmsg_cap_meta_unknown();
+}
+
 /* The exported-PDU tag list: any order, unknown tags skipped, the name read
  * up to its first zero byte (padding optional). Like Wireshark, the end tag's
  * own length is skipped too. The last name tag wins. */
@@ -163,6 +170,7 @@ static int parse_tags(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg
     }
     if (name_len == strlen(VMSG_CAP_NAME_BARE) && !memcmp(name, VMSG_CAP_NAME_BARE, name_len)) {
         rec->form = VMSG_CAP_FORM_VIRTIO_MSG;
+        no_header(rec);
         return 1;
     }
     char shown[40];
@@ -238,18 +246,18 @@ int vmsg_cap_next(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
     }
     if (pr.caplen > pr.len)
         return fail(r, "captured length %u exceeds the original length %u", pr.caplen, pr.len);
-    /* every member is assigned below (no memset of the whole record) */
+    /* every member is assigned below, the header's by parse_header or
+     * no_header (no memset of the whole record) */
     rec->frame = r->frame;
     rec->ts.sec = pr.ts_sec;
     rec->ts.usec = pr.ts_usec;
-    rec->has_header = false;
-    rec->meta = vmsg_cap_meta_unknown();
     struct vmsg_cur c = vmsg_cur_make(pr.data, pr.caplen);
     int ok = 1;
     if (r->linktype == VMSG_LINKTYPE_UPPER_PDU) {
         ok = parse_tags(r, &c, rec);
     } else if (r->flags & VMSG_CAP_READ_BARE) {
         rec->form = VMSG_CAP_FORM_USER_BARE;
+        no_header(rec);
     } else {
         rec->form = VMSG_CAP_FORM_USER_HEADER;
         ok = parse_header(r, &c, rec);
