@@ -35,35 +35,27 @@ struct vmsg__peek {
     uint8_t cls, msg_id, kind;
 };
 
-/* What does not change from frame to frame: the profile's header and the
- * layout tables of the profile and the binding (vmsg__peek_init). */
+/* What does not change from frame to frame: the profile's header and, for
+ * every type (class and response bit) and msg_id, the kind the header
+ * decodes to, or VMSG__PEEK_BAD (no layout in a standard range: malformed).
+ * Made once per profile and binding by vmsg__peek_init (peek.c) with
+ * vmsg__msgdef_lookup, as header() in decode.c looks layouts up. */
+#define VMSG__PEEK_BAD 0xff
 struct vmsg__peek_ctx {
-    const uint16_t (*lut)[2][256]; /* vmsg__schema_lut[profile] */
-    const uint16_t (*blut)[128];   /* vmsg__schema_blut[binding]; NULL for binding 0 */
+    uint8_t kind[4][256];          /* [type & 3][msg_id] */
     uint16_t fixed_size;
     uint8_t header;
-    bool size_field, event_bit;
+    bool size_field;
     bool known;                    /* profile and binding exist: else nothing decodes */
 };
-
-static inline void vmsg__peek_init(struct vmsg__peek_ctx *k, unsigned profile, unsigned binding)
-{
-    const struct vmsg_profile_def *p = vmsg__profile(profile);
-    k->known = p && binding < VMSG_BINDING_COUNT;
-    k->lut = k->known ? vmsg__schema_lut[profile] : NULL;
-    k->blut = k->known && binding ? vmsg__schema_blut[binding] : NULL;
-    k->header = p ? p->header : 0;
-    k->size_field = p && p->size_field;
-    k->event_bit = p && p->event_bit;
-    k->fixed_size = p ? p->fixed_size : 0;
-}
+void vmsg__peek_init(struct vmsg__peek_ctx *k, unsigned profile, unsigned binding);
 
 /* True exactly when vmsg_decode_header(profile, binding, buf, len) is
- * VMSG_OK, with its dev_num, cls, msg_id and kind in *h; *h is not touched
- * otherwise (tests/wire/test_peek.c holds the two to the same answers).
- * The checks of header() in decode.c, with msg_size read at its place (the
- * last header member, as vmsg_frame_len reads it) and the layout looked up
- * as vmsg__msgdef_lookup does. */
+ * VMSG_OK (k from vmsg__peek_init of the same profile and binding), with
+ * its dev_num, cls, msg_id and kind in *h; *h is not touched otherwise
+ * (tests/wire/test_peek.c holds the two to the same answers). The checks
+ * of header() in decode.c, with msg_size read at its place (the last header
+ * member, as vmsg_frame_len reads it) and the layout's verdict from k. */
 static inline bool vmsg__peek_header(const struct vmsg__peek_ctx *k, const uint8_t *buf, size_t len,
                                      struct vmsg__peek *h)
 {
@@ -81,23 +73,13 @@ static inline bool vmsg__peek_header(const struct vmsg__peek_ctx *k, const uint8
     }
     if (c.bad || size < k->header || size > len)
         return false;
-    unsigned cls = (type >> 1) & 1, resp = type & 1;
-    unsigned ix = 0;
-    if (k->blut && cls == VMSG_CLASS_BUS && id >= 0x80)
-        ix = k->blut[resp][id - 0x80];
-    if (!ix)
-        ix = k->lut[cls][resp][id];
-    if (!ix && (!k->event_bit || id < 0x80))
-        return false; /* no layout in a standard range: malformed */
+    uint8_t kind = k->kind[type & 3][id];
+    if (kind == VMSG__PEEK_BAD)
+        return false;
     h->dev_num = dev;
-    h->cls = (uint8_t)cls;
+    h->cls = (type >> 1) & 1;
     h->msg_id = id;
-    if (resp)
-        h->kind = VMSG_KIND_RESPONSE;
-    else if (ix)
-        h->kind = vmsg_msgdefs[ix - 1].kind;
-    else
-        h->kind = (id & 0x40) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST; /* event_bit is set here */
+    h->kind = kind;
     return true;
 }
 #endif

@@ -1,0 +1,36 @@
+/* The per-run part of vmsg__peek_header (wire_internal.h): the kind every
+ * type and msg_id decodes to in one profile and binding, from the same
+ * layout lookup and rules as header() in decode.c. */
+#include <string.h>
+
+#include <vmsg/wire.h>
+
+#include "wire_internal.h"
+
+void vmsg__peek_init(struct vmsg__peek_ctx *k, unsigned profile, unsigned binding)
+{
+    const struct vmsg_profile_def *p = vmsg__profile(profile);
+    memset(k, 0, sizeof *k);
+    k->known = p && binding < VMSG_BINDING_COUNT;
+    if (!k->known)
+        return;
+    k->header = p->header;
+    k->size_field = p->size_field;
+    k->fixed_size = p->fixed_size;
+    for (unsigned type = 0; type < 4; type++)
+        for (unsigned id = 0; id < 256; id++) {
+            unsigned cls = (type >> 1) & 1;
+            bool resp = type & 1;
+            const struct vmsg_msgdef *def = vmsg__msgdef_lookup(profile, binding, cls, resp, (uint8_t)id);
+            uint8_t kind;
+            if (!def && (!p->event_bit || id < 0x80))
+                kind = VMSG__PEEK_BAD; /* no layout in a standard range: malformed */
+            else if (resp)
+                kind = VMSG_KIND_RESPONSE;
+            else if (def)
+                kind = def->kind;
+            else
+                kind = (id & 0x40) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST; /* event_bit: implementation-defined */
+            k->kind[type][id] = kind;
+        }
+}
