@@ -1,6 +1,7 @@
 /* The per-run part of vmsg__peek_header (wire_internal.h): the kind every
  * type and msg_id decodes to in one profile and binding, from the same
  * layout lookup and rules as header() in decode.c. */
+#include <stdint.h>
 #include <string.h>
 
 #include <vmsg/wire.h>
@@ -11,9 +12,10 @@ void vmsg__peek_init(struct vmsg__peek_ctx *k, unsigned profile, unsigned bindin
 {
     const struct vmsg_profile_def *p = vmsg__profile(profile);
     memset(k, 0, sizeof *k);
-    k->known = p && binding < VMSG_BINDING_COUNT;
-    if (!k->known)
+    k->min_len = SIZE_MAX; /* nothing decodes */
+    if (!p || binding >= VMSG_BINDING_COUNT)
         return;
+    k->min_len = p->header;
     k->header = p->header;
     k->size_field = p->size_field;
     k->fixed_size = p->fixed_size;

@@ -43,10 +43,10 @@ struct vmsg__peek {
 #define VMSG__PEEK_BAD 0xff
 struct vmsg__peek_ctx {
     uint8_t kind[4][256];          /* [type & 3][msg_id] */
+    size_t min_len;                /* the header's bytes; SIZE_MAX: unknown profile or binding */
     uint16_t fixed_size;
     uint8_t header;
     bool size_field;
-    bool known;                    /* profile and binding exist: else nothing decodes */
 };
 void vmsg__peek_init(struct vmsg__peek_ctx *k, unsigned profile, unsigned binding);
 
@@ -59,7 +59,7 @@ void vmsg__peek_init(struct vmsg__peek_ctx *k, unsigned profile, unsigned bindin
 static inline bool vmsg__peek_header(const struct vmsg__peek_ctx *k, const uint8_t *buf, size_t len,
                                      struct vmsg__peek *h)
 {
-    if (!k->known || len < k->header)
+    if (len < k->min_len)
         return false;
     struct vmsg_cur c = vmsg_cur_make(buf, len);
     struct vmsg_cur b = vmsg_cur_sub(&c, 4); /* type, msg_id, dev_num open every header */
