@@ -54,7 +54,7 @@ void vmsg__lat_stats(const struct vmsg__lat *l, struct vmsg_replay_stats *st);
  * contiguous, and the in-order case touches two or three slots. */
 #define VMSG__SLOT_INLINE 64
 struct vmsg__slot {
-    _Alignas(64) uint64_t frame; /* its own cache lines: the checker's thread reads a slot while the walk writes the next */
+    _Alignas(64) uint64_t frame; /* a slot is two whole cache lines */
     uint64_t ts_ns;
     uint8_t *buf;              /* inl, or heap (owned, cap bytes) */
     uint8_t *heap;
@@ -105,6 +105,8 @@ struct vmsg__rp {
     struct vmsg_bus *iut;
     struct vmsg_check *chk;
     struct vmsg__ct *ct;       /* the checker's thread (check_thread.c), NULL: one thread */
+    bool ct_when_fast;         /* start it once answers come fast (vmsg__ct_plan) */
+    bool ct_attn;              /* the walk published to it: look at its findings and progress */
     const char *capture;
     struct vmsg_cap_reader *rd;
     unsigned ours_dir;
@@ -153,8 +155,7 @@ struct vmsg__rp {
 uint64_t vmsg__replay_now_ns(void);
 
 /* window.c */
-/* lag: slots beyond the window that frames still to check may refer to */
-bool vmsg__win_init(struct vmsg__rp *x, unsigned lag);
+bool vmsg__win_init(struct vmsg__rp *x);
 void vmsg__win_free(struct vmsg__rp *x);
 /* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
  * end. The walk needs one; pairing out of order reads the whole window. */
@@ -245,25 +246,26 @@ static inline void vmsg__group_time(struct vmsg__rp *x, uint32_t g, bool end)
 }
 
 /* check_thread.c: the passive checker on a second thread. */
-#define VMSG__CHECK_LAG 256u
-/* Whether a second thread is worth it: the checker on, opts.threads, else
- * more than one CPU. */
-bool vmsg__ct_wanted(const struct vmsg_replay_opts *o);
+/* When the checker gets a second thread: never (the checker off, threads
+ * 1, or one CPU to run on), from the start (threads 2), or (threads 0, the
+ * default) once answers come fast: below 2 us on average, the IUT runs in
+ * process or as near, and checking costs as much as the round trip; slower
+ * answers leave the CPUs to the IUT. */
+enum vmsg__ct_plan { VMSG__CT_ONE, VMSG__CT_NOW, VMSG__CT_WHEN_FAST };
+enum vmsg__ct_plan vmsg__ct_plan(const struct vmsg_replay_opts *o);
 /* Start it (x->ct set); false: out of memory or no thread, run on one. The
  * checker x->chk is then fed only there, until vmsg__ct_stop. */
 bool vmsg__ct_start(struct vmsg__rp *x);
-/* Before the walk reads a record into the slot at x->tail: wait until no
- * frame still to check is that slot's bytes. */
-void vmsg__ct_slot_free(struct vmsg__rp *x);
 /* The thread does not keep up (it shares a CPU with other work): the walk
  * had to wait for it without progress more than once per 4096 frames. The
  * walk then stops it and checks the rest itself. */
 bool vmsg__ct_failing(const struct vmsg__rp *x);
-/* Hand a frame to the checker: copied, or (the frame is slot s's bytes, in
- * the window: sent, or an answer equal to its record) by reference. */
+/* Hand a frame to the checker: copied; or, when the frame is the bytes of
+ * the capture record in window slot s (sent unchanged, or an answer equal
+ * to its record), as that record's place, which the thread reads itself. */
 void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                     size_t len);
-void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s);
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
 /* Deliver the findings queued so far (on_finding, group counts), without
  * waiting. */
 void vmsg__ct_poll(struct vmsg__rp *x);
