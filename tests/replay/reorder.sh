@@ -32,12 +32,12 @@ run() { # run WANT_RC NAME CMD...
 threads() { # threads NAME CMD...
     name=$1; shift
     grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name.out" >"$T/$name.cmp"
-    for t in 1 2; do
-        "$@" --threads $t >"$T/$name-t$t.out" 2>"$T/$name-t$t.err"
+    for th in 1 2; do # (not t: the callers loop on it)
+        "$@" --threads $th >"$T/$name-t$th.out" 2>"$T/$name-t$th.err"
         got=$?
-        [ "$got" -eq "$want" ] || fail "$name --threads $t: exit $got, expected $want"
-        grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name-t$t.out" >"$T/$name-t$t.cmp"
-        cmp -s "$T/$name.cmp" "$T/$name-t$t.cmp" || fail "$name --threads $t: output differs"
+        [ "$got" -eq "$want" ] || fail "$name --threads $th: exit $got, expected $want"
+        grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name-t$th.out" >"$T/$name-t$th.cmp"
+        cmp -s "$T/$name.cmp" "$T/$name-t$th.cmp" || fail "$name --threads $th: output differs"
     done
 }
 P=$SRC/harness/ref/personalities/small-window.yaml
