@@ -19,7 +19,7 @@
  * holds a copy, or a run of records that follow each other both in the
  * walk's order and in the capture, with one group (the round trips of a
  * ping-pong in order make runs as long as a batch). The walk publishes
- * its tail every PUBLISH_EVERY frames; entries in [chk_head, chk_tail) are
+ * its tail every VMSG__CT_PUBLISH_EVERY frames; entries in [chk_head, chk_tail) are
  * this thread's. So a cache line of entries crosses to this thread once
  * per dozens of frames, not once per two.
  *
@@ -36,7 +36,7 @@
  *
  * Waiting: the walk spins while the thread makes progress, then yields and
  * sleeps on a condition variable; the thread spins a little, then sleeps.
- * The walk wakes it every PUBLISH_EVERY handovers and before it waits; the
+ * The walk wakes it every VMSG__CT_PUBLISH_EVERY frames and before it waits; the
  * sleeps have a timeout, so a wake-up lost to a race costs a millisecond,
  * never a hang. A thread that keeps the walk waiting without progress more
  * than once per STALL_FRAMES frames shares its CPU with other work: the
@@ -54,22 +54,12 @@
 #include "replay_internal.h"
 
 #define CHK_N 1024u         /* entries (a power of two) */
-#define PUBLISH_EVERY 16u   /* frames the walk hands over before it publishes them (at most 16: a run's dirs) */
 #define BATCH 32u           /* frames checked between two publications of the thread */
 #define SPIN_THREAD 256u    /* idle rounds before the thread sleeps */
 #define SPIN_WALK 400u      /* rounds without progress of the thread before the walk yields, then sleeps */
 #define YIELDS 4u           /* the thread may share our CPU: let it run before we sleep */
 #define STALL_FRAMES 4096u  /* more than one stall per this many frames: one thread does better */
 #define SLEEP_NS 1000000L   /* the longest sleep of either side */
-
-struct chk_ent {
-    uint32_t seq;           /* records: the first one's place in the walk's order (low bits) */
-    uint32_t frame;         /* records: the first one's frame number (low bits), checked; the next ones follow */
-    uint32_t group;
-    uint16_t dirs;          /* records: bit i, record i's direction (0 driver to device, 1 device to driver) */
-    uint8_t n;              /* records in the run; 0: a copy, in copies[] at the entry's index */
-    uint8_t dir;            /* a copy's direction */
-};
 
 struct chk_copy {
     uint64_t frame, ts;
@@ -102,7 +92,7 @@ struct vmsg__ct {
     struct vmsg__rp *x;
     struct vmsg_check *chk;
     int instance;
-    struct chk_ent *ents;
+    struct vmsg__ct_ent *ents;
     struct chk_copy *copies;
     pthread_t th;
     pthread_mutex_t mu;
@@ -113,10 +103,9 @@ struct vmsg__ct {
      * side and read by the other moves between CPUs at every write. */
     _Alignas(64) atomic_uint_fast64_t chk_tail; /* published by the walk */
     _Alignas(64) uint64_t tail_own;             /* the walk's own */
-    struct chk_ent *run;                        /* the last entry, a run not yet published: it may grow */
     uint64_t head_seen;                         /* chk_head, as last read */
-    unsigned unpublished, stalls;
-    uint64_t handed;                            /* frames handed over */
+    unsigned stalls;
+    uint64_t handed;                            /* frames handed over and published */
     _Alignas(64) atomic_uint_fast64_t chk_head; /* published by the thread */
     atomic_uint_fast64_t torn;                  /* 1 + the frame of a record this thread could not find */
     _Alignas(64) uint32_t cur_group;            /* the thread's own: the group of the frame checked */
@@ -234,7 +223,7 @@ static bool check_some(struct vmsg__ct *a)
     if (t - h > BATCH)
         t = h + BATCH;
     for (; h < t; h++) {
-        const struct chk_ent *e = &a->ents[h & (CHK_N - 1)];
+        const struct vmsg__ct_ent *e = &a->ents[h & (CHK_N - 1)];
         a->cur_group = e->group;
         if (!e->n) {
             const struct chk_copy *c = &a->copies[h & (CHK_N - 1)];
@@ -318,9 +307,11 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f)
 /* Publish the walk's tail, and wake the thread if it sleeps. */
 static void publish(struct vmsg__ct *a)
 {
-    a->unpublished = 0;
-    a->run = NULL; /* the thread may read it from now on: it no longer grows */
-    a->x->ct_attn = true;
+    struct vmsg__rp *x = a->x;
+    a->handed += x->ct_unpub;
+    x->ct_unpub = 0;
+    x->ct_run = NULL; /* the thread may read it from now on: it no longer grows */
+    x->ct_attn = true;
     atomic_store_explicit(&a->chk_tail, a->tail_own, memory_order_release);
     atomic_thread_fence(memory_order_seq_cst); /* what was published, before the look at thread_sleeps */
     if (atomic_load_explicit(&a->thread_sleeps, memory_order_relaxed)) {
@@ -383,7 +374,7 @@ bool vmsg__ct_failing(const struct vmsg__rp *x)
 }
 
 /* The next entry, once there is room. */
-static struct chk_ent *entry(struct vmsg__ct *a)
+static struct vmsg__ct_ent *entry(struct vmsg__ct *a)
 {
     if (a->tail_own - a->head_seen >= CHK_N) {
         if (!room(a))
@@ -393,45 +384,36 @@ static struct chk_ent *entry(struct vmsg__ct *a)
     return &a->ents[a->tail_own & (CHK_N - 1)];
 }
 
-/* A frame handed over, in a new entry (run: it may grow) or in the run. */
-static void handed(struct vmsg__ct *a, bool new_entry, struct chk_ent *run)
+void vmsg__ct_publish(struct vmsg__rp *x)
 {
-    if (new_entry)
-        a->tail_own++;
-    a->run = run;
-    a->handed++;
-    if (++a->unpublished >= PUBLISH_EVERY)
-        publish(a);
+    publish(x->ct);
+}
+
+/* A frame handed over in a new entry (run: a run, which may grow). */
+static void handed(struct vmsg__rp *x, struct vmsg__ct_ent *run)
+{
+    x->ct->tail_own++;
+    x->ct_run = run;
+    if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+        publish(x->ct);
 }
 
 void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
 {
-    struct vmsg__ct *a = x->ct;
-    /* the slot's place in the walk's order: the one in (tail - ring, tail]
-     * that the ring index gives */
-    uint64_t i = (uint64_t)(s - x->ring), last = x->tail - 1;
-    uint32_t seq = (uint32_t)(last - ((last - i) & x->mask)), frame = (uint32_t)s->frame;
-    struct chk_ent *e = a->run;
-    if (e && e->group == s->group && seq == e->seq + e->n && frame == e->frame + e->n) {
-        e->dirs |= (uint16_t)((dir & 1u) << e->n); /* the run's next record */
-        e->n++;
-        handed(a, false, e);
-        return;
-    }
-    e = entry(a);
-    e->seq = seq;
-    e->frame = frame;
+    struct vmsg__ct_ent *e = entry(x->ct);
+    e->seq = vmsg__ct_seq(x, s);
+    e->frame = (uint32_t)s->frame;
     e->group = s->group;
     e->dirs = (uint16_t)(dir & 1u);
     e->n = 1;
-    handed(a, true, e);
+    handed(x, e);
 }
 
 void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                     size_t len)
 {
     struct vmsg__ct *a = x->ct;
-    struct chk_ent *e = entry(a);
+    struct vmsg__ct_ent *e = entry(a);
     struct chk_copy *c = &a->copies[a->tail_own & (CHK_N - 1)];
     uint8_t *buf = vmsg__hold(c->inl, &c->heap, &c->cap, len);
     if (!buf) {
@@ -448,7 +430,7 @@ void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned
     e->group = group;
     e->dir = (uint8_t)dir;
     e->n = 0;
-    handed(a, true, NULL);
+    handed(x, NULL);
 }
 
 void vmsg__ct_poll(struct vmsg__rp *x)

@@ -94,14 +94,6 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
         vmsg__check_slot(x, s, x->ours_dir);
 }
 
-void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
-{
-    if (x->ct)
-        vmsg__ct_check_slot(x, s, dir);
-    else
-        vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
-}
-
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len)
 {

@@ -99,6 +99,21 @@ struct vmsg__group {
 
 struct vmsg__ct;
 
+/* An entry handed to the checker's thread (check_thread.c): a copy of a
+ * frame, or a run of capture records that follow each other in the walk's
+ * order and in the capture and share a group. The walk grows the last run
+ * (ct_run) inline until it publishes it, every VMSG__CT_PUBLISH_EVERY frames
+ * (at most 16: dirs has a bit per record). */
+#define VMSG__CT_PUBLISH_EVERY 16u
+struct vmsg__ct_ent {
+    uint32_t seq;           /* records: the first one's place in the walk's order (low bits) */
+    uint32_t frame;         /* records: the first one's frame number (low bits), checked; the next ones follow */
+    uint32_t group;
+    uint16_t dirs;          /* records: bit i, record i's direction (0 driver to device, 1 device to driver) */
+    uint8_t n;              /* records in the run; 0: a copy */
+    uint8_t dir;            /* a copy's direction */
+};
+
 struct vmsg__rp {
     const struct vmsg_replay_opts *o;
     struct vmsg_replay_stats *st;
@@ -107,6 +122,8 @@ struct vmsg__rp {
     struct vmsg__ct *ct;       /* the checker's thread (check_thread.c), NULL: one thread */
     bool ct_when_fast;         /* start it once answers come fast (vmsg__ct_plan) */
     bool ct_attn;              /* the walk published to it: look at its findings and progress */
+    struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published (it may grow), or NULL */
+    unsigned ct_unpub;         /* frames handed to it since the last publication */
     const char *capture;
     struct vmsg_cap_reader *rd;
     unsigned ours_dir;
@@ -201,8 +218,7 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
 /* Feed the checker with a frame of this group. */
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len);
-/* The same for the bytes of window slot s, with its group, frame and time. */
-void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
+/* The same for the bytes of window slot s: vmsg__check_slot, below. */
 
 /* cases.c */
 bool vmsg__groups_init(struct vmsg__rp *x);
@@ -276,5 +292,33 @@ void vmsg__ct_sync(struct vmsg__rp *x);
 void vmsg__ct_stop(struct vmsg__rp *x);
 /* The checker's findings while the thread runs (from vmsg__group_finding). */
 void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f);
+
+/* Publish what was handed over (x->ct_run is NULL after). */
+void vmsg__ct_publish(struct vmsg__rp *x);
+/* The place in the walk's order of window slot s: the one in (tail - ring,
+ * tail] that its ring index gives. */
+static inline uint32_t vmsg__ct_seq(const struct vmsg__rp *x, const struct vmsg__slot *s)
+{
+    uint64_t last = x->tail - 1;
+    return (uint32_t)(last - ((last - (uint64_t)(s - x->ring)) & x->mask));
+}
+
+/* Feed the checker with the bytes of window slot s, with its group, frame
+ * and time: on the second thread, the next record of the run being handed
+ * over grows it here; anything else goes out of line. */
+static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+{
+    struct vmsg__ct_ent *e = x->ct_run;
+    if (e && e->group == s->group && vmsg__ct_seq(x, s) == e->seq + e->n && (uint32_t)s->frame == e->frame + e->n) {
+        e->dirs |= (uint16_t)((dir & 1u) << e->n);
+        e->n++;
+        if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+            vmsg__ct_publish(x);
+    } else if (x->ct) {
+        vmsg__ct_check_slot(x, s, dir);
+    } else {
+        vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
+    }
+}
 
 #endif
