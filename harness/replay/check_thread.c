@@ -1,23 +1,33 @@
 /* The second thread of a replay: the passive checker. Against an in-process
  * IUT, checking a round trip's two frames costs about as much as the round
- * trip itself; with --threads 2 this thread checks the frames the walk
- * hands it while the walk reads the capture, sends, receives and compares.
- * It pays only where moving cache lines between CPUs is cheap: on the
- * two-vCPU virtual machine this was built on it was no faster than one
- * thread (vmsg-bench replay prints both), so it is not the default.
- * (Reading the capture on this thread as well was measured: moving each
- * record's cache lines to the walk's CPU cost the walk as much as reading
- * it.)
+ * trip itself; with a second thread the walk reads the capture, sends,
+ * receives and compares while this thread checks.
  *
- * Handover without locks. An entry is 16 bytes, four to a cache line: the
- * window slot whose bytes the frame is (a frame sent, or an answer equal to
- * its record; this thread reads frame number, time and bytes there), or a
- * copy in copies[] at the same index (any other frame of the IUT). The walk
- * publishes its tail in batches; entries in [chk_head, chk_tail) are this
- * thread's. The walk does not read a record into a slot an unchecked entry
- * may refer to: an entry refers to a slot at or after the walk's head when
- * it was handed over (its `head`), so the oldest unchecked entry bounds them
- * all (vmsg__ct_slot_free).
+ * What crosses between the CPUs is kept to a few bytes per frame: moving a
+ * record's cache lines from one CPU to the other costs about as much as
+ * reading it (measured on a two-vCPU virtual machine, where handing the walk's
+ * window slots to the checker made two threads no faster than one). So
+ * this thread opens the capture itself and reads the records the walk
+ * reads, in the same order (the same bus instance filter), into a ring of
+ * its own. A frame whose bytes are a record's (a frame sent, or an answer
+ * identical to its record) is handed over as the record's place in the
+ * walk's order and its frame number, which this thread checks against the
+ * record it read; any other frame (an answer that differs, a token
+ * rewritten) is copied into copies[] at the entry's index.
+ *
+ * Handover without locks: an entry is 16 bytes, four to a cache line, and
+ * holds a copy, or a run of records that follow each other both in the
+ * walk's order and in the capture, with one group (the round trips of a
+ * ping-pong in order make runs as long as a batch). The walk publishes
+ * its tail every VMSG__CT_PUBLISH_EVERY frames; entries in [chk_head, chk_tail) are
+ * this thread's. So a cache line of entries crosses to this thread once
+ * per dozens of frames, not once per two.
+ *
+ * A record referred to lies within the walk's window (window records back
+ * from the newest one read), and this thread reads up to the record
+ * referred to, no further: a ring of twice the window always still holds
+ * it. A record not found there (a broken promise, or a
+ * capture changed underneath) ends the run with status 3 and its frame.
  *
  * Findings are not delivered from here. They queue under the mutex, and the
  * walk delivers them: now and then (vmsg__ct_poll), and, before it reports a
@@ -26,25 +36,24 @@
  *
  * Waiting: the walk spins while the thread makes progress, then yields and
  * sleeps on a condition variable; the thread spins a little, then sleeps.
- * The walk wakes it every PUBLISH_EVERY handovers and before it waits; the
+ * The walk wakes it every VMSG__CT_PUBLISH_EVERY frames and before it waits; the
  * sleeps have a timeout, so a wake-up lost to a race costs a millisecond,
  * never a hang. A thread that keeps the walk waiting without progress more
  * than once per STALL_FRAMES frames shares its CPU with other work: the
  * walk stops it and checks the rest itself (vmsg__ct_failing). */
-#define _GNU_SOURCE /* sched_yield */
+#define _GNU_SOURCE /* sched_yield, sched_getaffinity */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "replay_internal.h"
 
 #define CHK_N 1024u         /* entries (a power of two) */
-#define COPY UINT32_MAX     /* entry.slot of a copied frame */
-#define PUBLISH_EVERY 16u   /* handovers the walk publishes at once */
 #define BATCH 32u           /* frames checked between two publications of the thread */
 #define SPIN_THREAD 256u    /* idle rounds before the thread sleeps */
 #define SPIN_WALK 400u      /* rounds without progress of the thread before the walk yields, then sleeps */
@@ -52,20 +61,23 @@
 #define STALL_FRAMES 4096u  /* more than one stall per this many frames: one thread does better */
 #define SLEEP_NS 1000000L   /* the longest sleep of either side */
 
-struct chk_ent {
-    uint64_t head;          /* the walk's head when handed over */
-    uint32_t slot;          /* window slot (index & mask), or COPY */
-    uint32_t frame;         /* a slot's: its frame number (low bits), checked before use */
-};
-
 struct chk_copy {
     uint64_t frame, ts;
-    uint32_t len, group;
+    uint32_t len;
     uint16_t bus;
-    uint8_t dir;
     const uint8_t *p;       /* inl or heap */
     uint8_t *heap;
     uint32_t cap;
+    uint8_t inl[VMSG__SLOT_INLINE];
+};
+
+/* A record as this thread read it. */
+struct chk_rec {
+    uint64_t frame, ts;
+    uint32_t len, cap;
+    uint16_t bus;
+    const uint8_t *p;       /* inl or heap */
+    uint8_t *heap;
     uint8_t inl[VMSG__SLOT_INLINE];
 };
 
@@ -79,9 +91,8 @@ struct vmsg__ct {
      * copied here: the walk's struct is written all the time */
     struct vmsg__rp *x;
     struct vmsg_check *chk;
-    const struct vmsg__slot *ring;
-    uint8_t ours, theirs;
-    struct chk_ent *ents;
+    int instance;
+    struct vmsg__ct_ent *ents;
     struct chk_copy *copies;
     pthread_t th;
     pthread_mutex_t mu;
@@ -93,12 +104,15 @@ struct vmsg__ct {
     _Alignas(64) atomic_uint_fast64_t chk_tail; /* published by the walk */
     _Alignas(64) uint64_t tail_own;             /* the walk's own */
     uint64_t head_seen;                         /* chk_head, as last read */
-    uint64_t safe_head;                         /* no unchecked entry refers to a slot before this */
-    unsigned unpublished, stalls;
-    uint64_t handed;                            /* frames handed over */
+    unsigned stalls;
+    uint64_t handed;                            /* frames handed over and published */
     _Alignas(64) atomic_uint_fast64_t chk_head; /* published by the thread */
-    atomic_uint_fast64_t torn;                  /* 1 + the frame whose slot was reused before it was checked */
+    atomic_uint_fast64_t torn;                  /* 1 + the frame of a record this thread could not find */
     _Alignas(64) uint32_t cur_group;            /* the thread's own: the group of the frame checked */
+    struct vmsg_cap_reader *rd;                 /* its own reader of the capture */
+    struct chk_rec *recs;                       /* the records it read: rseq of them, the last rmask + 1 kept */
+    uint64_t rseq, rmask;
+    char rd_error[200];                         /* why a record could not be read (with torn) */
     _Alignas(64) atomic_int thread_sleeps;
     _Alignas(64) atomic_int walk_sleeps;
 
@@ -128,9 +142,19 @@ static void deadline(struct timespec *ts)
     }
 }
 
-bool vmsg__ct_wanted(const struct vmsg_replay_opts *o)
+static unsigned cpus(void)
 {
-    return o->check && o->threads > 1;
+    cpu_set_t set;
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
+}
+
+enum vmsg__ct_plan vmsg__ct_plan(const struct vmsg_replay_opts *o)
+{
+    if (!o->check || o->threads == 1)
+        return VMSG__CT_ONE;
+    if (o->threads > 1)
+        return VMSG__CT_NOW;
+    return cpus() > 1 ? VMSG__CT_WHEN_FAST : VMSG__CT_ONE;
 }
 
 /* ---- the thread ------------------------------------------------------- */
@@ -139,6 +163,55 @@ static bool can_check(struct vmsg__ct *a)
 {
     return atomic_load_explicit(&a->chk_head, memory_order_relaxed) <
            atomic_load_explicit(&a->chk_tail, memory_order_acquire);
+}
+
+/* Read the next record of the bus replayed into the ring; false (rd_error
+ * set) when there is none or it cannot be held. */
+static bool read_next(struct vmsg__ct *a)
+{
+    struct vmsg_cap_rec r;
+    int k;
+    while ((k = vmsg_cap_next(a->rd, &r)) == 1 && a->instance >= 0 && r.meta.bus_instance != (unsigned)a->instance)
+        ;
+    if (k != 1) {
+        snprintf(a->rd_error, sizeof a->rd_error, "%s", k < 0 ? vmsg_cap_reader_error(a->rd) : "the capture ended");
+        return false;
+    }
+    struct chk_rec *c = &a->recs[a->rseq & a->rmask];
+    uint8_t *buf = vmsg__hold(c->inl, &c->heap, &c->cap, r.caplen);
+    if (!buf) {
+        snprintf(a->rd_error, sizeof a->rd_error, "out of memory");
+        return false;
+    }
+    memcpy(buf, r.msg, r.caplen);
+    c->p = buf;
+    c->len = r.caplen;
+    c->frame = r.frame;
+    c->ts = (uint64_t)r.ts.sec * 1000000000u + (uint64_t)r.ts.usec * 1000u;
+    c->bus = r.meta.bus_instance;
+    a->rseq++;
+    return true;
+}
+
+/* The record at the walk's place seq (low bits), with frame number frame
+ * (low bits); NULL when it is not to be had (torn set). */
+static const struct chk_rec *record(struct vmsg__ct *a, uint32_t seq, uint32_t frame)
+{
+    uint64_t k = a->rseq + (uint64_t)(int64_t)(int32_t)(seq - (uint32_t)a->rseq);
+    while (a->rseq <= k)
+        if (!read_next(a))
+            goto torn;
+    if (a->rseq - k <= a->rmask + 1) {
+        const struct chk_rec *c = &a->recs[k & a->rmask];
+        if ((uint32_t)c->frame == frame)
+            return c;
+        snprintf(a->rd_error, sizeof a->rd_error, "it read frame %llu there", (unsigned long long)c->frame);
+    } else {
+        snprintf(a->rd_error, sizeof a->rd_error, "no longer held");
+    }
+torn:
+    atomic_store_explicit(&a->torn, (uint64_t)frame + 1, memory_order_relaxed);
+    return NULL;
 }
 
 static bool check_some(struct vmsg__ct *a)
@@ -150,18 +223,16 @@ static bool check_some(struct vmsg__ct *a)
     if (t - h > BATCH)
         t = h + BATCH;
     for (; h < t; h++) {
-        const struct chk_ent *e = &a->ents[h & (CHK_N - 1)];
-        if (e->slot == COPY) {
+        const struct vmsg__ct_ent *e = &a->ents[h & (CHK_N - 1)];
+        a->cur_group = e->group;
+        if (!e->n) {
             const struct chk_copy *c = &a->copies[h & (CHK_N - 1)];
-            a->cur_group = c->group;
-            vmsg_check_feed(a->chk, c->frame, c->dir, c->ts, c->p, c->len, c->bus);
-        } else {
-            const struct vmsg__slot *s = &a->ring[e->slot];
-            a->cur_group = s->group;
-            if ((uint32_t)s->frame == e->frame)
-                vmsg_check_feed(a->chk, s->frame, s->ours ? a->ours : a->theirs, s->ts_ns, s->buf, s->len, s->bus);
-            else /* the walk broke vmsg__ct_slot_free's promise */
-                atomic_store_explicit(&a->torn, (uint64_t)e->frame + 1, memory_order_relaxed);
+            vmsg_check_feed(a->chk, c->frame, e->dir, c->ts, c->p, c->len, c->bus);
+        }
+        for (unsigned i = 0; i < e->n && !atomic_load_explicit(&a->torn, memory_order_relaxed); i++) {
+            const struct chk_rec *c = record(a, e->seq + i, e->frame + i);
+            if (c)
+                vmsg_check_feed(a->chk, c->frame, (e->dirs >> i) & 1u, c->ts, c->p, c->len, c->bus);
         }
         atomic_store_explicit(&a->chk_head, h + 1, memory_order_release);
     }
@@ -236,7 +307,11 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f)
 /* Publish the walk's tail, and wake the thread if it sleeps. */
 static void publish(struct vmsg__ct *a)
 {
-    a->unpublished = 0;
+    struct vmsg__rp *x = a->x;
+    a->handed += x->ct_unpub;
+    x->ct_unpub = 0;
+    x->ct_run = NULL; /* the thread may read it from now on: it no longer grows */
+    x->ct_attn = true;
     atomic_store_explicit(&a->chk_tail, a->tail_own, memory_order_release);
     atomic_thread_fence(memory_order_seq_cst); /* what was published, before the look at thread_sleeps */
     if (atomic_load_explicit(&a->thread_sleeps, memory_order_relaxed)) {
@@ -254,18 +329,6 @@ static bool all_checked(struct vmsg__ct *a)
 static bool room(struct vmsg__ct *a)
 {
     return a->tail_own - atomic_load_explicit(&a->chk_head, memory_order_acquire) < CHK_N;
-}
-
-/* The oldest unchecked entry's head, or the walk's head when all are. */
-static uint64_t oldest_head(struct vmsg__ct *a)
-{
-    uint64_t h = atomic_load_explicit(&a->chk_head, memory_order_acquire);
-    return h == a->tail_own ? a->x->head : a->ents[h & (CHK_N - 1)].head;
-}
-
-static bool slot_free(struct vmsg__ct *a)
-{
-    return a->x->tail < oldest_head(a) + a->x->mask + 1;
 }
 
 /* Spin while the thread makes progress; when it has made none for
@@ -304,18 +367,6 @@ static void wait_for(struct vmsg__ct *a, bool (*done)(struct vmsg__ct *))
     pthread_mutex_unlock(&a->mu);
 }
 
-void vmsg__ct_slot_free(struct vmsg__rp *x)
-{
-    struct vmsg__ct *a = x->ct;
-    if (x->tail < a->safe_head + x->mask + 1)
-        return;
-    a->safe_head = oldest_head(a);
-    if (x->tail < a->safe_head + x->mask + 1)
-        return;
-    wait_for(a, slot_free);
-    a->safe_head = oldest_head(a);
-}
-
 bool vmsg__ct_failing(const struct vmsg__rp *x)
 {
     const struct vmsg__ct *a = x->ct;
@@ -323,40 +374,46 @@ bool vmsg__ct_failing(const struct vmsg__rp *x)
 }
 
 /* The next entry, once there is room. */
-static struct chk_ent *entry(struct vmsg__ct *a)
+static struct vmsg__ct_ent *entry(struct vmsg__ct *a)
 {
     if (a->tail_own - a->head_seen >= CHK_N) {
         if (!room(a))
             wait_for(a, room);
         a->head_seen = atomic_load_explicit(&a->chk_head, memory_order_acquire);
     }
-    struct chk_ent *e = &a->ents[a->tail_own & (CHK_N - 1)];
-    e->head = a->x->head;
-    return e;
+    return &a->ents[a->tail_own & (CHK_N - 1)];
 }
 
-static void handed(struct vmsg__ct *a)
+void vmsg__ct_publish(struct vmsg__rp *x)
 {
-    a->tail_own++;
-    a->handed++;
-    if (++a->unpublished >= PUBLISH_EVERY)
-        publish(a);
+    publish(x->ct);
 }
 
-void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s)
+/* A frame handed over in a new entry (run: a run, which may grow). */
+static void handed(struct vmsg__rp *x, struct vmsg__ct_ent *run)
 {
-    struct vmsg__ct *a = x->ct;
-    struct chk_ent *e = entry(a);
-    e->slot = (uint32_t)(s - x->ring);
+    x->ct->tail_own++;
+    x->ct_run = run;
+    if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+        publish(x->ct);
+}
+
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+{
+    struct vmsg__ct_ent *e = entry(x->ct);
+    e->seq = vmsg__ct_seq(x, s);
     e->frame = (uint32_t)s->frame;
-    handed(a);
+    e->group = s->group;
+    e->dirs = (uint16_t)(dir & 1u);
+    e->n = 1;
+    handed(x, e);
 }
 
 void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                     size_t len)
 {
     struct vmsg__ct *a = x->ct;
-    struct chk_ent *e = entry(a);
+    struct vmsg__ct_ent *e = entry(a);
     struct chk_copy *c = &a->copies[a->tail_own & (CHK_N - 1)];
     uint8_t *buf = vmsg__hold(c->inl, &c->heap, &c->cap, len);
     if (!buf) {
@@ -369,11 +426,11 @@ void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned
     c->len = (uint32_t)len;
     c->frame = frame;
     c->ts = ts;
-    c->dir = (uint8_t)dir;
     c->bus = x->bus;
-    c->group = group;
-    e->slot = COPY;
-    handed(a);
+    e->group = group;
+    e->dir = (uint8_t)dir;
+    e->n = 0;
+    handed(x, NULL);
 }
 
 void vmsg__ct_poll(struct vmsg__rp *x)
@@ -395,13 +452,14 @@ void vmsg__ct_poll(struct vmsg__rp *x)
     pthread_mutex_unlock(&a->mu);
 }
 
+/* After the thread stopped: a record it could not find ends the run. */
 static void torn(struct vmsg__rp *x, struct vmsg__ct *a)
 {
     uint64_t t = atomic_load_explicit(&a->torn, memory_order_relaxed);
     if (t && x->status < 3) {
         snprintf(x->st->error, sizeof x->st->error,
-                 "frame %llu: internal error: the checker's thread found its window slot reused before it was checked",
-                 (unsigned long long)(t - 1));
+                 "%s: frame %llu: internal error: the checker's thread could not read the record (%s)", x->capture,
+                 (unsigned long long)(t - 1), a->rd_error);
         x->status = 3;
     }
 }
@@ -419,14 +477,30 @@ static void destroy(struct vmsg__ct *a)
     if (a->copies)
         for (unsigned i = 0; i < CHK_N; i++)
             free(a->copies[i].heap);
+    if (a->recs)
+        for (uint64_t i = 0; i <= a->rmask; i++)
+            free(a->recs[i].heap);
+    if (a->rd)
+        vmsg_cap_reader_close(a->rd);
+    free(a->recs);
     free(a->copies);
     free(a->ents);
     free(a->pend);
     free(a);
 }
 
+/* The capture can be read a second time: a regular file (not stdin, a
+ * pipe or a device). */
+static bool rereadable(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 bool vmsg__ct_start(struct vmsg__rp *x)
 {
+    if (!rereadable(x->capture))
+        return false;
     struct vmsg__ct *a = aligned_alloc(_Alignof(struct vmsg__ct), sizeof *a); /* a multiple of it */
     if (!a)
         return false;
@@ -434,12 +508,14 @@ bool vmsg__ct_start(struct vmsg__rp *x)
     a->x = x;
     a->cur_group = VMSG__NO_GROUP;
     a->chk = x->chk;
-    a->ring = x->ring;
-    a->ours = (uint8_t)x->ours_dir;
-    a->theirs = x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV;
+    a->instance = x->o->instance;
+    a->rmask = 2 * (x->mask + 1) - 1; /* twice the window's ring */
+    char err[200];
+    a->rd = vmsg_cap_reader_open(x->capture, 0, err, sizeof err);
     a->ents = calloc(CHK_N, sizeof *a->ents);
     a->copies = calloc(CHK_N, sizeof *a->copies);
-    if (!a->ents || !a->copies || pthread_mutex_init(&a->mu, NULL) != 0) {
+    a->recs = calloc(a->rmask + 1, sizeof *a->recs);
+    if (!a->rd || !a->ents || !a->copies || !a->recs || pthread_mutex_init(&a->mu, NULL) != 0) {
         destroy(a);
         return false;
     }

@@ -30,19 +30,21 @@ void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
 }
 
 /* Playing the device: our response carries the token the live driver gave
- * the request recorded with the same token (header offset 4, le16). */
-static void rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)
+ * the request recorded with the same token (header offset 4, le16). True
+ * when that changed the bytes: they are no longer the capture record's. */
+static bool rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     struct vmsg_msg m;
     if (!x->token || s->len < 8 || s->kind != VMSG_KIND_RESPONSE ||
         vmsg_decode_header(x->o->profile, x->o->binding, s->buf, s->len, &m) != VMSG_OK)
-        return;
+        return false;
     for (unsigned i = x->ntok; i-- > 0;)
         if (x->tok_rec[i] == m.token) {
             s->buf[4] = (uint8_t)x->tok_live[i];
             s->buf[5] = (uint8_t)(x->tok_live[i] >> 8);
-            return;
+            return x->tok_live[i] != m.token;
         }
+    return false;
 }
 
 static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_ns, uint64_t first_ts_ns)
@@ -62,8 +64,7 @@ static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_
 
 static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
 {
-    if (x->o->as == VMSG_REPLAY_AS_DEVICE)
-        rewrite_token(x, s);
+    bool rewritten = x->o->as == VMSG_REPLAY_AS_DEVICE && rewrite_token(x, s);
     x->timing = vmsg__lat_pick(&x->lat);
     if (x->timing)
         x->last_send_ns = vmsg__replay_now_ns();
@@ -80,16 +81,12 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
     if (s->group != VMSG__NO_GROUP)
         x->groups[s->group].c.sent++;
     vmsg__group_time(x, s->group, true);
-    if (x->chk) /* the call costs as much as the rest of a send when there is no checker */
-        vmsg__check_slot(x, s, x->ours_dir);
-}
-
-void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
-{
-    if (x->ct) /* dir is the slot's: ours or theirs */
-        vmsg__ct_check_slot(x, s);
+    if (!x->chk) /* the call costs as much as the rest of a send when there is no checker */
+        return;
+    if (rewritten)
+        vmsg__check(x, s->group, s->frame, x->ours_dir, s->ts_ns, s->buf, s->len);
     else
-        vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
+        vmsg__check_slot(x, s, x->ours_dir);
 }
 
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
@@ -119,10 +116,17 @@ static void walk(struct vmsg__rp *x)
     for (;;) {
         vmsg__win_fill(x, 1);
         vmsg__win_retire(x);
-        if (x->ct && vmsg__ct_failing(x))
-            vmsg__ct_stop(x); /* it competes for a CPU: one thread does better */
-        if (x->ct)
-            vmsg__ct_poll(x); /* findings of the second thread, as they come */
+        if (x->ct_when_fast && x->lat.stride > 1) {
+            x->ct_when_fast = false; /* answers come fast: checking costs as much as a round trip */
+            vmsg__ct_start(x);
+        }
+        if (x->ct_attn && x->ct) { /* a batch was handed to the second thread */
+            x->ct_attn = false;
+            if (vmsg__ct_failing(x))
+                vmsg__ct_stop(x); /* it competes for a CPU: one thread does better */
+            else
+                vmsg__ct_poll(x); /* its findings, as they come */
+        }
         if (!running(x) || x->pos == x->tail)
             return;
         struct vmsg__slot *s = vmsg__win_at(x, x->pos);
@@ -183,8 +187,8 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
     x.ours_dir = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
     x.rxcap = RX_CAP;
     x.rx = malloc(x.rxcap);
-    bool two = vmsg__ct_wanted(o);
-    bool ok = x.rx && vmsg__lat_init(&x.lat) && vmsg__groups_init(&x) && vmsg__win_init(&x, two ? VMSG__CHECK_LAG : 0);
+    enum vmsg__ct_plan plan = vmsg__ct_plan(o);
+    bool ok = x.rx && vmsg__lat_init(&x.lat) && vmsg__groups_init(&x) && vmsg__win_init(&x);
     if (ok && o->check) {
         struct vmsg_check_opts co;
         vmsg_check_opts_init(&co);
@@ -196,8 +200,9 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
         x.chk = vmsg_check_new(&co);
         ok = x.chk != NULL;
     }
-    if (ok && two)
-        vmsg__ct_start(&x); /* else one thread does it all */
+    if (ok && plan == VMSG__CT_NOW)
+        vmsg__ct_start(&x); /* else one thread does it all, at least for now */
+    x.ct_when_fast = ok && plan == VMSG__CT_WHEN_FAST;
     if (!ok) {
         snprintf(st->error, sizeof st->error, "replay: out of memory");
         x.status = 3;

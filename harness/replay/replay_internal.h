@@ -82,7 +82,7 @@ void vmsg__lat_stats(const struct vmsg__lat *l, struct vmsg_replay_stats *st);
  * contiguous, and the in-order case touches two or three slots. */
 #define VMSG__SLOT_INLINE 64
 struct vmsg__slot {
-    _Alignas(64) uint64_t frame; /* its own cache lines: the checker's thread reads a slot while the walk writes the next */
+    _Alignas(64) uint64_t frame; /* a slot is two whole cache lines */
     uint64_t ts_ns;
     uint8_t *buf;              /* inl, or heap (owned, cap bytes) */
     uint8_t *heap;
@@ -127,12 +127,31 @@ struct vmsg__group {
 
 struct vmsg__ct;
 
+/* An entry handed to the checker's thread (check_thread.c): a copy of a
+ * frame, or a run of capture records that follow each other in the walk's
+ * order and in the capture and share a group. The walk grows the last run
+ * (ct_run) inline until it publishes it, every VMSG__CT_PUBLISH_EVERY frames
+ * (at most 16: dirs has a bit per record). */
+#define VMSG__CT_PUBLISH_EVERY 16u
+struct vmsg__ct_ent {
+    uint32_t seq;           /* records: the first one's place in the walk's order (low bits) */
+    uint32_t frame;         /* records: the first one's frame number (low bits), checked; the next ones follow */
+    uint32_t group;
+    uint16_t dirs;          /* records: bit i, record i's direction (0 driver to device, 1 device to driver) */
+    uint8_t n;              /* records in the run; 0: a copy */
+    uint8_t dir;            /* a copy's direction */
+};
+
 struct vmsg__rp {
     const struct vmsg_replay_opts *o;
     struct vmsg_replay_stats *st;
     struct vmsg_bus *iut;
     struct vmsg_check *chk;
     struct vmsg__ct *ct;       /* the checker's thread (check_thread.c), NULL: one thread */
+    bool ct_when_fast;         /* start it once answers come fast (vmsg__ct_plan) */
+    bool ct_attn;              /* the walk published to it: look at its findings and progress */
+    struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published (it may grow), or NULL */
+    unsigned ct_unpub;         /* frames handed to it since the last publication */
     const char *capture;
     struct vmsg_cap_reader *rd;
     unsigned ours_dir;
@@ -190,8 +209,7 @@ static inline uint64_t vmsg__replay_now_ns(void)
 }
 
 /* window.c */
-/* lag: slots beyond the window that frames still to check may refer to */
-bool vmsg__win_init(struct vmsg__rp *x, unsigned lag);
+bool vmsg__win_init(struct vmsg__rp *x);
 void vmsg__win_free(struct vmsg__rp *x);
 /* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
  * end. The walk needs one; pairing out of order reads the whole window. */
@@ -240,8 +258,7 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
  * frame's bookkeeping. */
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len);
-/* The same for the bytes of window slot s, with its group, frame and time. */
-void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
+/* The same for the bytes of window slot s: vmsg__check_slot, below. */
 
 /* cases.c */
 bool vmsg__groups_init(struct vmsg__rp *x);
@@ -302,25 +319,26 @@ static inline void vmsg__group_time(struct vmsg__rp *x, uint32_t g, bool end)
 }
 
 /* check_thread.c: the passive checker on a second thread. */
-#define VMSG__CHECK_LAG 256u
-/* Whether a second thread is worth it: the checker on, opts.threads, else
- * more than one CPU. */
-bool vmsg__ct_wanted(const struct vmsg_replay_opts *o);
+/* When the checker gets a second thread: never (the checker off, threads
+ * 1, or one CPU to run on), from the start (threads 2), or (threads 0, the
+ * default) once answers come fast: below 2 us on average, the IUT runs in
+ * process or as near, and checking costs as much as the round trip; slower
+ * answers leave the CPUs to the IUT. */
+enum vmsg__ct_plan { VMSG__CT_ONE, VMSG__CT_NOW, VMSG__CT_WHEN_FAST };
+enum vmsg__ct_plan vmsg__ct_plan(const struct vmsg_replay_opts *o);
 /* Start it (x->ct set); false: out of memory or no thread, run on one. The
  * checker x->chk is then fed only there, until vmsg__ct_stop. */
 bool vmsg__ct_start(struct vmsg__rp *x);
-/* Before the walk reads a record into the slot at x->tail: wait until no
- * frame still to check is that slot's bytes. */
-void vmsg__ct_slot_free(struct vmsg__rp *x);
 /* The thread does not keep up (it shares a CPU with other work): the walk
  * had to wait for it without progress more than once per 4096 frames. The
  * walk then stops it and checks the rest itself. */
 bool vmsg__ct_failing(const struct vmsg__rp *x);
-/* Hand a frame to the checker: copied, or (the frame is slot s's bytes, in
- * the window: sent, or an answer equal to its record) by reference. */
+/* Hand a frame to the checker: copied; or, when the frame is the bytes of
+ * the capture record in window slot s (sent unchanged, or an answer equal
+ * to its record), as that record's place, which the thread reads itself. */
 void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                     size_t len);
-void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s);
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
 /* Deliver the findings queued so far (on_finding, group counts), without
  * waiting. */
 void vmsg__ct_poll(struct vmsg__rp *x);
@@ -331,5 +349,33 @@ void vmsg__ct_sync(struct vmsg__rp *x);
 void vmsg__ct_stop(struct vmsg__rp *x);
 /* The checker's findings while the thread runs (from vmsg__group_finding). */
 void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f);
+
+/* Publish what was handed over (x->ct_run is NULL after). */
+void vmsg__ct_publish(struct vmsg__rp *x);
+/* The place in the walk's order of window slot s: the one in (tail - ring,
+ * tail] that its ring index gives. */
+static inline uint32_t vmsg__ct_seq(const struct vmsg__rp *x, const struct vmsg__slot *s)
+{
+    uint64_t last = x->tail - 1;
+    return (uint32_t)(last - ((last - (uint64_t)(s - x->ring)) & x->mask));
+}
+
+/* Feed the checker with the bytes of window slot s, with its group, frame
+ * and time: on the second thread, the next record of the run being handed
+ * over grows it here; anything else goes out of line. */
+static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+{
+    struct vmsg__ct_ent *e = x->ct_run;
+    if (e && e->group == s->group && vmsg__ct_seq(x, s) == e->seq + e->n && (uint32_t)s->frame == e->frame + e->n) {
+        e->dirs |= (uint16_t)((dir & 1u) << e->n);
+        e->n++;
+        if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+            vmsg__ct_publish(x);
+    } else if (x->ct) {
+        vmsg__ct_check_slot(x, s, dir);
+    } else {
+        vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
+    }
+}
 
 #endif

@@ -1,11 +1,10 @@
 /* The record window: capture records are read ahead of the walk into a ring
  * of owned copies (buffers reused, so no allocation per record once warm),
  * each with its header read once (vmsg__peek_header: the answers of
- * vmsg_decode_header without a struct vmsg_msg) for pairing and grouping. Bad input found while reading ahead is kept in its slot and
- * raised only when the walk reaches it, so the divergences before it are
- * reported as they were without a window. With the checker on a second
- * thread (check_thread.c) the ring has `lag` more slots: frames still to
- * check may be a slot's bytes, which stay until checked. */
+ * vmsg_decode_header without a struct vmsg_msg) for pairing and grouping.
+ * Bad input found while reading ahead is kept in its slot and raised only
+ * when the walk reaches it, so the divergences before it are reported as
+ * they were without a window. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,7 @@
 
 enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM, BAD_BUS };
 
-bool vmsg__win_init(struct vmsg__rp *x, unsigned lag)
+bool vmsg__win_init(struct vmsg__rp *x)
 {
     const struct vmsg_replay_opts *o = x->o;
     unsigned w = o->window ? o->window : VMSG_REPLAY_WINDOW_DEFAULT;
@@ -27,7 +26,7 @@ bool vmsg__win_init(struct vmsg__rp *x, unsigned lag)
     x->behind = o->strict_order ? 0 : w;
     x->bus = o->instance >= 0 ? (uint16_t)o->instance : 0; /* else the first record's (instance.c) */
     vmsg__peek_init(&x->peek, o->profile, o->binding);
-    uint64_t need = (uint64_t)x->ahead + x->behind + 2 + lag, cap = 4;
+    uint64_t need = (uint64_t)x->ahead + x->behind + 2, cap = 4;
     while (cap < need)
         cap <<= 1;
     x->ring = aligned_alloc(_Alignof(struct vmsg__slot), cap * sizeof *x->ring); /* a multiple of it */
@@ -168,13 +167,6 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
         want = x->ahead;
     while (!x->eof && x->tail - x->pos < want) {
         struct vmsg__slot *s = vmsg__win_at(x, x->tail);
-        if (x->ct) {
-            vmsg__ct_slot_free(x); /* no frame still to check is in it */
-            /* the checker's thread has read the slots ahead: take them back early */
-            const char *next = (const char *)vmsg__win_at(x, x->tail + 8);
-            __builtin_prefetch(next, 1);
-            __builtin_prefetch(next + 64, 1);
-        }
         struct vmsg_cap_rec r;
         int n = vmsg__bus_next(x, &r);
         if (n == 1)

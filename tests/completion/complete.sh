@@ -88,6 +88,8 @@ only "vmsg replay s.pcap --st" --stop-at-first --strict-order
 has "vmsg replay s.pcap --" --window --ignore --report --instance
 only "vmsg replay s.pcap --instance "
 only "vmsg replay s.pcap --window "
+only "vmsg replay s.pcap --threads " auto 1 2
+only "vmsg replay s.pcap --threads a" auto
 has "vmsg proxy --device-side ex" exec:
 has "vmsg proxy --" --driver-side --device-side --capture --bus
 echo "complete.sh: $((n - fails)) passed, $fails failed"

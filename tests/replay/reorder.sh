@@ -22,6 +22,23 @@ run() { # run WANT_RC NAME CMD...
     "$@" >"$T/$name.out" 2>"$T/$name.err"
     got=$?
     [ "$got" -eq "$want" ] || fail "$name: exit $got, expected $want"
+    [ "$2" = replay ] && [ "$want" -le 1 ] && threads "$name" "$@"
+    return 0
+}
+# A replay that ran: the same again on one thread and with the checker on a
+# second one, which reads the records itself and, for frames paired out of
+# order, reaches back into what it read: the same lines but the rate and
+# latency ones.
+threads() { # threads NAME CMD...
+    name=$1; shift
+    grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name.out" >"$T/$name.cmp"
+    for th in 1 2; do # (not t: the callers loop on it)
+        "$@" --threads $th >"$T/$name-t$th.out" 2>"$T/$name-t$th.err"
+        got=$?
+        [ "$got" -eq "$want" ] || fail "$name --threads $th: exit $got, expected $want"
+        grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name-t$th.out" >"$T/$name-t$th.cmp"
+        cmp -s "$T/$name.cmp" "$T/$name-t$th.cmp" || fail "$name --threads $th: output differs"
+    done
 }
 P=$SRC/harness/ref/personalities/small-window.yaml
 DEV="builtin:refdev?personality=$P"

@@ -21,6 +21,22 @@ run() { # run WANT_RC NAME CMD...
     "$@" >"$T/$name.out" 2>"$T/$name.err"
     got=$?
     [ "$got" -eq "$want" ] || fail "$name: exit $got, expected $want"
+    [ "$2" = replay ] && [ "$want" -le 1 ] && threads "$name" "$@"
+    return 0
+}
+# A replay that ran: the same again on one thread and with the checker on a
+# second one (which reads the records itself): the same lines but the rate
+# and latency ones. A report it writes is written again, the same.
+threads() { # threads NAME CMD...
+    name=$1; shift
+    grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name.out" >"$T/$name.cmp"
+    for th in 1 2; do # (not t: the callers loop on it)
+        "$@" --threads $th >"$T/$name-t$th.out" 2>"$T/$name-t$th.err"
+        got=$?
+        [ "$got" -eq "$want" ] || fail "$name --threads $th: exit $got, expected $want"
+        grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name-t$th.out" >"$T/$name-t$th.cmp"
+        cmp -s "$T/$name.cmp" "$T/$name-t$th.cmp" || fail "$name --threads $th: output differs"
+    done
 }
 
 run 0 record "$VMSG" proxy --driver-side builtin:refdrv --device-side builtin:refdev --capture "$T/s.pcap"
@@ -127,8 +143,9 @@ for t in 1 2; do
 done
 cmp -s "$T/threads-1.cmp" "$T/threads-2.cmp" || fail "--threads 1 and 2 print different results"
 cmp -s "$T/threads-1.tap" "$T/threads-2.tap" || fail "--threads 1 and 2 report different cases"
+grep -q "^replay: .*, 2 threads)$" "$T/threads-2.out" || fail "--threads 2: closing line"
 run 2 threads-bad "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --threads 3
-grep -q "\-\-threads: expected 1 or 2, got '3'" "$T/threads-bad.err" || fail "--threads 3: message"
+grep -q "\-\-threads: expected auto, 1 or 2, got '3'" "$T/threads-bad.err" || fail "--threads 3: message"
 
 # the target dies mid-run: exit 3, the message names the frame reached
 run 3 dies "$VMSG" replay "$T/s.pcap" --iut "exec:sh -c 'dd bs=8 count=30 status=none | $VMSG refdev --stdio'" \

@@ -64,6 +64,7 @@ _vmsg() {
     proxy:--driver-side | proxy:-D | proxy:--device-side | proxy:-E) what=iut ;;
     replay:--as | replay:-a) what=side ;;
     replay:--timing | replay:-T) what=timing ;;
+    replay:--threads) what=threads ;;
     proxy:--capture | proxy:-w) what=file ;;
     *:--report | proxy:-r | replay:-r) what=dir ;;
     run:--case | run:-k) what=case ;;
@@ -80,7 +81,7 @@ _vmsg() {
     refdev:--personality | refdev:-p) what=personality ;;
     refdev:--fault | refdev:-f | refdrv:--fault | refdrv:-f) what=fault ;;
     refdrv:--script | refdrv:-s) what=script ;;
-    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | replay:--instance | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t | replay:--window | replay:-w | replay:--threads)
+    *:--count | dump:-c | check:-m | *:--max-size | *:--max | *:--io | *:--reinit | *:--timeout | *:--reply-timeout | replay:--instance | *:--bus-devices | run:--seed | run:--dev-num | run:-d | run:--max-size | run:-m | run:--tag | run:-t | replay:--window | replay:-w)
         COMPREPLY=()
         return 0
         ;;
@@ -99,6 +100,7 @@ _vmsg() {
     script) _vmsg_reply "$cur" default verify late-queues features-all write-twice poll-config ;;
     side) _vmsg_reply "$cur" driver device ;;
     timing) _vmsg_reply "$cur" asap original scale= ;;
+    threads) _vmsg_reply "$cur" auto 1 2 ;;
     role) _vmsg_reply "$cur" driver device bus any ;;
     level) _vmsg_reply "$cur" MUST must-not SHOULD should-not MAY ;;
     testability) _vmsg_reply "$cur" active passive both untestable ;;

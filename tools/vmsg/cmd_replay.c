@@ -23,7 +23,7 @@ static void usage(FILE *out)
             "usage: vmsg replay CAPTURE --iut URI --as driver|device [--ignore LIST]\n"
             "                   [--timing asap|original|scale=X] [--profile P] [--stop-at-first]\n"
             "                   [--strict-order | --window N] [--reply-timeout MS] [--max-size N]\n"
-            "                   [--instance N] [--no-check] [--threads 1|2] [--report DIR] [-q]\n"
+            "                   [--instance N] [--no-check] [--threads auto|1|2] [--report DIR] [-q]\n"
             "Play one side of a recorded session against a live implementation: the frames\n"
             "the capture says that side sent are sent to the IUT, the frames of the other\n"
             "side are waited for and compared with what the IUT sends (byte for byte, then\n"
@@ -55,10 +55,12 @@ static void usage(FILE *out)
             "      --instance N        replay only the records of bus instance N; the others\n"
             "                          are skipped (counted in the statistics)\n"
             "      --no-check          do not run the passive checker on the new traffic\n"
-            "      --threads N         1 (default): everything on one thread; 2: the passive\n"
-            "                          checker on a second thread (stopped if it cannot keep\n"
-            "                          up; faster only where handing frames between CPUs is\n"
-            "                          cheap: see vmsg-bench replay)\n"
+            "      --threads N         auto (default): the passive checker moves to a second\n"
+            "                          thread once answers come in under 2 us on average\n"
+            "                          (and there are two CPUs); 1: everything on one\n"
+            "                          thread; 2: the checker on a second thread from the\n"
+            "                          start. A second thread that cannot keep up is stopped\n"
+            "                          (the closing line says how many threads ran)\n"
             "  -r, --report DIR        write DIR/results.json (mode \"replay\": one case per\n"
             "                          device and message, checker findings) and the reports\n"
             "                          junit.xml, results.tap, summary.md, report.html\n"
@@ -319,11 +321,11 @@ int vmsg_cmd_replay(int argc, char **argv)
             break;
         }
         case OPT_THREADS:
-            if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
-                fprintf(stderr, "vmsg: replay: --threads: expected 1 or 2, got '%s'\n", optarg);
+            if (strcmp(optarg, "auto") && strcmp(optarg, "1") && strcmp(optarg, "2")) {
+                fprintf(stderr, "vmsg: replay: --threads: expected auto, 1 or 2, got '%s'\n", optarg);
                 return 2;
             }
-            ro.threads = (unsigned)(optarg[0] - '0');
+            ro.threads = strcmp(optarg, "auto") ? (unsigned)(optarg[0] - '0') : 0;
             break;
         case 'r': report = optarg; break;
         case 'q': quiet = true; break;

@@ -129,9 +129,11 @@ struct vmsg_replay_opts {
     bool check;                /* feed the passive checker */
     int instance;              /* replay only the records of this bus instance; -1 (default): the
                                 * capture must hold one bus (a second instance is bad input) */
-    /* 0 or 1: everything on the caller's thread; 2: the passive checker on a
-     * second thread (stopped if it cannot keep up: stats.threads). Results
-     * are the same either way. */
+    /* Where the passive checker runs: 0 (default), on a second thread once
+     * answers come in under 2 us on average, given two CPUs and a capture
+     * that is a regular file (the thread reads it too); 1, on the caller's
+     * thread; 2, on a second thread from the start. A second thread that
+     * cannot keep up is stopped (stats.threads). Results are the same. */
     unsigned threads;
     uint32_t max_msg_size;     /* for the checker's size rules (0 unknown) */
     vmsg_check_cb on_finding;
@@ -151,8 +153,9 @@ struct vmsg_replay_stats {
     uint64_t deferred;         /* expected events not in by our next send, left open */
     uint64_t last_frame;       /* the last capture record reached */
     double elapsed_s;
-    unsigned threads;          /* 2: the second thread ran to the end; 1: one thread (asked for, one
-                                * CPU, or the second one could not keep up and was stopped) */
+    unsigned threads;          /* 2: the second thread ran to the end; 1: one thread (asked for; by
+                                * default, answers slower than 2 us or one CPU; or the second one
+                                * could not keep up and was stopped) */
     /* Answer latency: from the last frame sent to the first frame received
      * after it. Every answer is timed while they take 2 us or more on
      * average; faster ones (in-process IUTs) are timed 1 in lat_stride so
