@@ -164,6 +164,14 @@ grep -q "frame [0-9]" "$T/cut.err" || fail "cut capture: frame not named"
 run 2 cut-2 "$VMSG" replay "$SRC/vectors/captures/bad-cut-mid-record.pcap" --iut builtin:refdev --as driver --threads 2
 cmp -s "$T/cut.err" "$T/cut-2.err" || fail "cut capture: two threads say it differently"
 run 2 missing "$VMSG" replay "$T/nothing.pcap" --iut builtin:refdev --as driver
+# a capture on standard input: read once, so its profile is given (and the checker stays on this thread)
+"$VMSG" replay - --iut builtin:refdev --as driver <"$T/s.pcap" >"$T/stdin.out" 2>"$T/stdin.err"
+[ $? -eq 2 ] || fail "stdin without --profile: exit not 2"
+grep -q "^vmsg: replay: -: standard input is read only once: give the capture.s profile with --profile$" "$T/stdin.err" ||
+    fail "stdin without --profile: message"
+"$VMSG" replay - --profile v1 --iut builtin:refdev --as driver --threads 2 <"$T/s.pcap" >"$T/stdin-p.out" 2>"$T/stdin-p.err" ||
+    fail "stdin --profile v1: exit $?"
+grep -q " 0 divergences in .*, 1 thread)$" "$T/stdin-p.out" || fail "stdin --profile v1: not one thread, or divergences"
 run 2 no-as "$VMSG" replay "$T/s.pcap" --iut builtin:refdev
 run 2 bad-ignore "$VMSG" replay "$T/s.pcap" --iut builtin:refdev --as driver --ignore nonsense
 grep -q "unknown field or group 'nonsense'" "$T/bad-ignore.err" || fail "bad --ignore message"

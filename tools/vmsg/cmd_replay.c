@@ -47,6 +47,7 @@ static void usage(FILE *out)
             "  -T, --timing T          asap (default), original (recorded gaps), scale=X\n"
             "                          (recorded gaps times X)\n"
             "  -p, --profile P         wire profile (default: the capture header's, else v1)\n"
+            "                          (needed for a capture on standard input: -)\n"
             "  -1, --stop-at-first     stop at the first divergent frame\n"
             "  -S, --strict-order      pair answers in capture order only\n"
             "  -w, --window N          reorder window in records (default %u, at most %u)\n"
@@ -348,6 +349,11 @@ int vmsg_cmd_replay(int argc, char **argv)
     if (window)
         ro.window = window;
     const char *capture = argv[optind];
+    if (profile < 0 && !strcmp(capture, "-")) {
+        /* the profile comes from a first look at the capture, which a stream cannot take */
+        fprintf(stderr, "vmsg: replay: -: standard input is read only once: give the capture's profile with --profile\n");
+        return 2;
+    }
     if (profile < 0)
         profile = capture_profile(capture);
     ro.profile = profile >= 0 ? (unsigned)profile : VMSG_PROFILE_V1;
