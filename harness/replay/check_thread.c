@@ -15,13 +15,15 @@
  * record it read; any other frame (an answer that differs, a token
  * rewritten) is copied into copies[] at the entry's index.
  *
- * Handover without locks: an entry is 16 bytes, four to a cache line, and
- * holds a copy, or a run of records that follow each other both in the
- * walk's order and in the capture, with one group (the round trips of a
- * ping-pong in order make runs as long as a batch). The walk publishes
- * its tail every VMSG__CT_PUBLISH_EVERY frames; entries in [chk_head, chk_tail) are
- * this thread's. So a cache line of entries crosses to this thread once
- * per dozens of frames, not once per two.
+ * Handover without locks: an entry is 32 bytes, two to a cache line, and
+ * holds a copy, or a run of up to 64 records that follow each other both in
+ * the walk's order and in the capture, with one group (the round trips of a
+ * ping-pong in order make one run per publication). The walk publishes its
+ * tail every VMSG__CT_PUBLISH_EVERY (64) frames; entries in [chk_head,
+ * chk_tail) are this thread's. So the tail's cache line and a line of
+ * entries cross to this thread about once per 64 frames: each crossing
+ * stalls the walk's stores for a while (publishing every 16 frames was
+ * measurably slower).
  *
  * A record referred to lies within the walk's window (window records back
  * from the newest one read), and this thread reads up to the record
@@ -232,7 +234,7 @@ static bool check_some(struct vmsg__ct *a)
         for (unsigned i = 0; i < e->n && !atomic_load_explicit(&a->torn, memory_order_relaxed); i++) {
             const struct chk_rec *c = record(a, e->seq + i, e->frame + i);
             if (c)
-                vmsg_check_feed(a->chk, c->frame, (e->dirs >> i) & 1u, c->ts, c->p, c->len, c->bus);
+                vmsg_check_feed(a->chk, c->frame, (unsigned)(e->dirs >> i) & 1u, c->ts, c->p, c->len, c->bus);
         }
         atomic_store_explicit(&a->chk_head, h + 1, memory_order_release);
     }
@@ -404,7 +406,7 @@ void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigne
     e->seq = vmsg__ct_seq(x, s);
     e->frame = (uint32_t)s->frame;
     e->group = s->group;
-    e->dirs = (uint16_t)(dir & 1u);
+    e->dirs = dir & 1u;
     e->n = 1;
     handed(x, e);
 }

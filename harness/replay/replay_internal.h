@@ -131,13 +131,13 @@ struct vmsg__ct;
  * frame, or a run of capture records that follow each other in the walk's
  * order and in the capture and share a group. The walk grows the last run
  * (ct_run) inline until it publishes it, every VMSG__CT_PUBLISH_EVERY frames
- * (at most 16: dirs has a bit per record). */
-#define VMSG__CT_PUBLISH_EVERY 16u
+ * (at most 64: dirs has a bit per record). */
+#define VMSG__CT_PUBLISH_EVERY 64u
 struct vmsg__ct_ent {
+    _Alignas(32) uint64_t dirs; /* records: bit i, record i's direction (0 driver to device, 1 device to driver) */
     uint32_t seq;           /* records: the first one's place in the walk's order (low bits) */
     uint32_t frame;         /* records: the first one's frame number (low bits), checked; the next ones follow */
     uint32_t group;
-    uint16_t dirs;          /* records: bit i, record i's direction (0 driver to device, 1 device to driver) */
     uint8_t n;              /* records in the run; 0: a copy */
     uint8_t dir;            /* a copy's direction */
 };
@@ -367,7 +367,7 @@ static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot 
 {
     struct vmsg__ct_ent *e = x->ct_run;
     if (e && e->group == s->group && vmsg__ct_seq(x, s) == e->seq + e->n && (uint32_t)s->frame == e->frame + e->n) {
-        e->dirs |= (uint16_t)((dir & 1u) << e->n);
+        e->dirs |= (uint64_t)(dir & 1u) << e->n;
         e->n++;
         if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
             vmsg__ct_publish(x);
