@@ -2,14 +2,18 @@
  * vmsg_replay_run with comparison and the passive checker) against the
  * adapter's own ping-pong limit: the same request/response round trips over
  * the same adapter with nothing else done (DESIGN 9: >= 0.7x). Adapters:
- * builtin:refdev (in process), and exec:vmsg refdev --stdio when the vmsg
- * binary is known. The capture (GET_DEVICE_INFO, then GET_DEVICE_STATUS
- * round trips recorded from refdev) is written first, not measured; reading
- * it is part of every replay run (as for a user). */
+ * builtin:refdev (in process), and, when the vmsg binary is known, exec:vmsg
+ * refdev --stdio and unix: to a vmsg refdev --listen of the bench's own. The
+ * capture (GET_DEVICE_INFO, then GET_DEVICE_STATUS round trips recorded from
+ * refdev) is written first, not measured; reading it is part of every replay
+ * run (as for a user). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <vmsg/bus.h>
@@ -154,6 +158,49 @@ static int measure(const struct bench_opts *bo, const char *name, const char *ur
     return 0;
 }
 
+/* A refdev serving unix-listen:PATH (each peer a fresh device), for the
+ * unix adapter: its pid once the socket is there, or -1. */
+static pid_t serve_unix(const char *path)
+{
+    char listen[400];
+    snprintf(listen, sizeof listen, "unix-listen:%s", path);
+    unlink(path);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execl(VMSG_BENCH_VMSG, VMSG_BENCH_VMSG, "refdev", "--listen", listen, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 400; i++) { /* up to 2 s */
+        if (access(path, F_OK) == 0)
+            return pid;
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+static int measure_unix(const struct bench_opts *bo, const char *capture, size_t n)
+{
+    const char *td = getenv("TMPDIR");
+    char path[300], uri[320];
+    snprintf(path, sizeof path, "%s/vmsg-bench-replay-%ld.sock", td && *td ? td : "/tmp", (long)getpid());
+    pid_t pid = serve_unix(path);
+    if (pid < 0) {
+        fprintf(stderr, "vmsg-bench: replay: unix adapter: vmsg refdev --listen did not come up\n");
+        return 3;
+    }
+    snprintf(uri, sizeof uri, "unix:%s", path);
+    int rc = measure(bo, "unix", uri, capture, n);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    unlink(path);
+    return rc;
+}
+
 int vmsg_bench_replay(const struct bench_opts *bo)
 {
     size_t n = bo->quick ? 2000 : 200000;
@@ -177,8 +224,10 @@ int vmsg_bench_replay(const struct bench_opts *bo)
         snprintf(uri, sizeof uri, "exec:%s refdev --stdio", VMSG_BENCH_VMSG);
         int r2 = measure(bo, "exec", uri, path, n);
         rc = rc > r2 ? rc : r2;
+        r2 = measure_unix(bo, path, n);
+        rc = rc > r2 ? rc : r2;
     } else {
-        printf("replay: exec adapter skipped: the vmsg binary is not known to this build\n");
+        printf("replay: exec and unix adapters skipped: the vmsg binary is not known to this build\n");
     }
     unlink(path);
     return rc;
