@@ -17,29 +17,7 @@ SRC=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/vmsg-reorder-XXXXXX") || exit 3
 trap 'rm -rf "$T"' EXIT
 fail() { echo "reorder.sh: $*" >&2; for f in "$T"/*.out "$T"/*.err; do [ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }; done; exit 1; }
-run() { # run WANT_RC NAME CMD...
-    want=$1; name=$2; shift 2
-    "$@" >"$T/$name.out" 2>"$T/$name.err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "$name: exit $got, expected $want"
-    [ "$2" = replay ] && [ "$want" -le 1 ] && threads "$name" "$@"
-    return 0
-}
-# A replay that ran: the same again on one thread and with the checker on a
-# second one, which reads the records itself and, for frames paired out of
-# order, reaches back into what it read: the same lines but the rate and
-# latency ones.
-threads() { # threads NAME CMD...
-    name=$1; shift
-    grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name.out" >"$T/$name.cmp"
-    for th in 1 2; do # (not t: the callers loop on it)
-        "$@" --threads $th >"$T/$name-t$th.out" 2>"$T/$name-t$th.err"
-        got=$?
-        [ "$got" -eq "$want" ] || fail "$name --threads $th: exit $got, expected $want"
-        grep -v -e "^replay: [0-9]* records" -e "^replay: answer latency" "$T/$name-t$th.out" >"$T/$name-t$th.cmp"
-        cmp -s "$T/$name.cmp" "$T/$name-t$th.cmp" || fail "$name --threads $th: output differs"
-    done
-}
+. "$SRC/tests/replay/run_lib.sh" # run, and the same with --threads 1 and 2
 P=$SRC/harness/ref/personalities/small-window.yaml
 DEV="builtin:refdev?personality=$P"
 
