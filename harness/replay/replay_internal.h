@@ -160,9 +160,12 @@ struct vmsg__rp {
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
     uint16_t bus;              /* the bus instance replayed (instance.c) */
 
-    /* the window: records [head, tail) of the capture, walk at pos */
+    /* the window: records [head, tail) of the capture, walk at pos; records
+     * [tail, rtail) are read into the ring but not yet taken into the window
+     * (read in batches, window.c) */
     struct vmsg__slot *ring;
-    uint64_t mask, head, pos, tail;
+    uint64_t mask, head, pos, tail, rtail;
+    bool reof, rerr;           /* the reader's end (or error, rerr) comes right after rtail */
     unsigned ahead, behind;    /* records paired ahead of pos / kept open behind it */
     struct vmsg__peek_ctx peek; /* the header of each record is read with it */
     bool eof;                  /* no more records (end, or a reader error) */
@@ -352,11 +355,11 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f);
 
 /* Publish what was handed over (x->ct_run is NULL after). */
 void vmsg__ct_publish(struct vmsg__rp *x);
-/* The place in the walk's order of window slot s: the one in (tail - ring,
- * tail] that its ring index gives. */
+/* The place in the walk's order of window slot s: the one in (rtail - ring,
+ * rtail] that its ring index gives (rtail - head <= ring). */
 static inline uint32_t vmsg__ct_seq(const struct vmsg__rp *x, const struct vmsg__slot *s)
 {
-    uint64_t last = x->tail - 1;
+    uint64_t last = x->rtail - 1;
     return (uint32_t)(last - ((last - (uint64_t)(s - x->ring)) & x->mask));
 }
 
