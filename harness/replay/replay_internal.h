@@ -219,6 +219,41 @@ void vmsg__win_free(struct vmsg__rp *x);
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
 void vmsg__win_retire(struct vmsg__rp *x);
 static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { return &x->ring[i & x->mask]; }
+/* The walk takes slot s (at tail) into its window: its exchange group
+ * (first_frame set at its first record), a bus instance other than x->bus
+ * (out of line: bad input, or the first record's). Inline: the walk takes
+ * each record read ahead in a batch without a call (vmsg__win_next). */
+static inline uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls,
+                                      uint8_t msg_id, uint8_t kind);
+static inline void vmsg__win_admit_group(struct vmsg__rp *x, struct vmsg__slot *s)
+{
+    if (s->bad)
+        return;
+    s->group = vmsg__group_of(x, s->bus, s->dev_num, s->cls, s->msg_id, s->kind);
+    if (s->group != VMSG__NO_GROUP && !x->groups[s->group].c.first_frame)
+        x->groups[s->group].c.first_frame = s->frame;
+}
+void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s);
+static inline void vmsg__win_admit(struct vmsg__rp *x, struct vmsg__slot *s)
+{
+    if (s->bus != x->bus)
+        vmsg__win_admit_rare(x, s);
+    else
+        vmsg__win_admit_group(x, s);
+}
+/* vmsg__win_fill(x, 1): the walk needs the record at pos. Inline when it
+ * is read already (a batch) or taken. */
+static inline void vmsg__win_next(struct vmsg__rp *x)
+{
+    if (x->tail != x->pos || x->eof)
+        return;
+    if (x->tail != x->rtail) {
+        vmsg__win_admit(x, vmsg__win_at(x, x->tail));
+        x->tail++;
+        return;
+    }
+    vmsg__win_fill(x, 1);
+}
 /* The walk reached slot s: status 2 with the message when it is bad input. */
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s);
 /* The reader's error once the walk reached the end of what was read. */

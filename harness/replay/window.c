@@ -150,16 +150,11 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
     }
 }
 
-/* The walk takes a record into its window: its exchange group. */
-static void admit(struct vmsg__rp *x, struct vmsg__slot *s)
+void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     if (s->bus != x->bus && vmsg__bus_other(x, s->bus))
         mark_bad(s, BAD_BUS);
-    if (s->bad)
-        return;
-    s->group = vmsg__group_of(x, s->bus, s->dev_num, s->cls, s->msg_id, s->kind);
-    if (s->group != VMSG__NO_GROUP && !x->groups[s->group].c.first_frame)
-        x->groups[s->group].c.first_frame = s->frame;
+    vmsg__win_admit_group(x, s);
 }
 
 /* Read up to VMSG__WIN_BATCH records into the ring past rtail, in one loop:
@@ -209,7 +204,7 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
             vmsg__bus_end(x);
             return;
         }
-        admit(x, vmsg__win_at(x, x->tail));
+        vmsg__win_admit(x, vmsg__win_at(x, x->tail));
         x->tail++;
     }
 }
