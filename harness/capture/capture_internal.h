@@ -1,5 +1,7 @@
 /* Inside the capture reader: the direct classic-pcap record loop (pcapfile.c;
- * its per-record step, vmsg__pcapfile_next, is inline here). */
+ * its per-record step, vmsg__pcapfile_next, is inline here), the reader
+ * itself (reader.c) and its step for a record already in the buffer
+ * (vmsg__cap_next_buffered, inline in the replay's batch read). */
 #ifndef VMSG_CAPTURE_INTERNAL_H
 #define VMSG_CAPTURE_INTERNAL_H
 
@@ -7,6 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include <vmsg/capture.h>
 #include <vmsg/cursor.h>
 
 struct vmsg__pcapfile {
@@ -83,5 +90,107 @@ static inline int vmsg__pcapfile_next(struct vmsg__pcapfile *f, struct vmsg__pca
 
 /* Go on at file offset pos (after libpcap read a record). */
 void vmsg__pcapfile_resume(struct vmsg__pcapfile *f, uint64_t pos);
+
+struct vmsg_cap_reader {
+    pcap_t *p;
+    struct vmsg__pcapfile fast; /* classic pcap files: records read directly */
+    char *name;
+    int linktype;
+    unsigned flags;
+    uint64_t frame;        /* records returned or attempted so far */
+    bool failed;
+    char err[400];
+};
+
+static inline bool vmsg__cap_is_user(int lt)
+{
+    return lt >= VMSG_LINKTYPE_USER0 && lt <= VMSG_LINKTYPE_USER15;
+}
+
+/* The exported-PDU tag list our writer makes (name tag with vmsgcap padded
+ * to 8, end tag): one comparison instead of the walk over the tags. */
+static const uint8_t vmsg__cap_our_tags[16] = {0, VMSG_EXP_PDU_TAG_PROTO_NAME, 0, 8, 'v', 'm', 's', 'g',
+                                               'c', 'a', 'p', 0, 0, VMSG_EXP_PDU_TAG_END, 0, 0};
+
+/* The capture header's members from h (its 8 bytes): its version byte,
+ * checked by the caller. */
+static inline uint8_t vmsg__cap_header_fields(struct vmsg_cur *h, struct vmsg_cap_rec *rec)
+{
+    uint8_t version = vmsg_cur_u8(h);
+    rec->meta.direction = vmsg_cur_u8(h);
+    rec->meta.profile = vmsg_cur_u8(h);
+    rec->meta.bus_kind = vmsg_cur_u8(h);
+    rec->meta.bus_instance = vmsg_cur_le16(h);
+    rec->meta.flags = vmsg_cur_le16(h);
+    rec->has_header = true;
+    return version;
+}
+
+/* The next record as vmsg_cap_next gives it, when it lies whole in the
+ * direct loop's buffer and is of the usual kind (our tag list or a user link
+ * type, a capture header of our version, caplen <= len): true with *rec
+ * filled. false: nothing consumed and nothing read from the file; the
+ * record (or the end, or an error) is vmsg_cap_next's to give. Lets a
+ * caller read the records already in memory in a tight loop. */
+static inline bool vmsg__cap_next_buffered(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
+{
+    struct vmsg__pcapfile *f = &r->fast;
+    if (!f->on || r->failed)
+        return false;
+    size_t left = f->end - f->start;
+    if (left < 16)
+        return false;
+    /* cursors of a length known here: the compiler folds their checks */
+    struct vmsg_cur c = vmsg_cur_make(f->buf + f->start, 16); /* the pcap record header */
+    uint32_t ts_sec, sub, caplen, len;
+    if (f->big_endian) {
+        ts_sec = vmsg_cur_be32(&c);
+        sub = vmsg_cur_be32(&c);
+        caplen = vmsg_cur_be32(&c);
+        len = vmsg_cur_be32(&c);
+    } else {
+        ts_sec = vmsg_cur_le32(&c);
+        sub = vmsg_cur_le32(&c);
+        caplen = vmsg_cur_le32(&c);
+        len = vmsg_cur_le32(&c);
+    }
+    if (caplen > f->snap || caplen > len || caplen > left - 16)
+        return false;
+    const uint8_t *data = f->buf + f->start + 16;
+    size_t prefix;
+    if (r->linktype == VMSG_LINKTYPE_UPPER_PDU) {
+        prefix = sizeof vmsg__cap_our_tags + VMSG_CAP_HDR_LEN;
+        if (caplen < prefix)
+            return false;
+        struct vmsg_cur t = vmsg_cur_make(data, sizeof vmsg__cap_our_tags);
+        if (memcmp(vmsg_cur_take(&t, sizeof vmsg__cap_our_tags), vmsg__cap_our_tags, sizeof vmsg__cap_our_tags))
+            return false;
+        rec->form = VMSG_CAP_FORM_VMSGCAP;
+    } else if (r->flags & VMSG_CAP_READ_BARE) {
+        prefix = 0;
+        rec->form = VMSG_CAP_FORM_USER_BARE;
+        rec->has_header = false;
+        rec->meta = vmsg_cap_meta_unknown();
+    } else {
+        prefix = VMSG_CAP_HDR_LEN;
+        if (caplen < prefix)
+            return false;
+        rec->form = VMSG_CAP_FORM_USER_HEADER;
+    }
+    if (prefix) {
+        struct vmsg_cur h = vmsg_cur_make(data + prefix - VMSG_CAP_HDR_LEN, VMSG_CAP_HDR_LEN);
+        if (vmsg__cap_header_fields(&h, rec) != VMSG_CAP_VERSION)
+            return false;
+    }
+    f->start += 16 + (size_t)caplen;
+    rec->frame = ++r->frame;
+    rec->ts.sec = ts_sec;
+    rec->ts.usec = f->nano ? sub / 1000u : sub;
+    struct vmsg_cur m = vmsg_cur_make(data + prefix, caplen - prefix);
+    rec->caplen = caplen - (uint32_t)prefix;
+    rec->msg = vmsg_cur_take(&m, rec->caplen);
+    rec->len = len - (uint32_t)prefix;
+    return true;
+}
 
 #endif

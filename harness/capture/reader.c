@@ -15,17 +15,6 @@
 
 #include "capture_internal.h"
 
-struct vmsg_cap_reader {
-    pcap_t *p;
-    struct vmsg__pcapfile fast; /* classic pcap files: records read directly */
-    char *name;
-    int linktype;
-    unsigned flags;
-    uint64_t frame;        /* records returned or attempted so far */
-    bool failed;
-    char err[400];
-};
-
 __attribute__((format(printf, 3, 4)))
 static void seterr(char *err, size_t cap, const char *fmt, ...)
 {
@@ -39,7 +28,7 @@ static void seterr(char *err, size_t cap, const char *fmt, ...)
 
 static bool is_user(int lt)
 {
-    return lt >= VMSG_LINKTYPE_USER0 && lt <= VMSG_LINKTYPE_USER15;
+    return vmsg__cap_is_user(lt);
 }
 
 struct vmsg_cap_reader *vmsg_cap_reader_open(const char *path, unsigned flags, char *err, size_t errcap)
@@ -108,16 +97,10 @@ static inline int parse_header(struct vmsg_cap_reader *r, struct vmsg_cur *c, st
     struct vmsg_cur h = vmsg_cur_sub(c, VMSG_CAP_HDR_LEN); /* one check for the 8 bytes */
     if (h.bad)
         return fail(r, "truncated record: ends inside the capture header");
-    uint8_t version = vmsg_cur_u8(&h);
+    uint8_t version = vmsg__cap_header_fields(&h, rec);
     if (version != VMSG_CAP_VERSION)
         return fail(r, "capture header version %u, expected %u%s", version, VMSG_CAP_VERSION,
                     is_user(r->linktype) ? " (bare messages? read with --bare)" : "");
-    rec->meta.direction = vmsg_cur_u8(&h);
-    rec->meta.profile = vmsg_cur_u8(&h);
-    rec->meta.bus_kind = vmsg_cur_u8(&h);
-    rec->meta.bus_instance = vmsg_cur_le16(&h);
-    rec->meta.flags = vmsg_cur_le16(&h);
-    rec->has_header = true;
     return 1;
 }
 
@@ -135,11 +118,9 @@ static int parse_tags(struct vmsg_cap_reader *r, struct vmsg_cur *c, struct vmsg
 {
     /* the list our writer makes (name tag with vmsgcap padded to 8, end tag):
      * one comparison instead of the walk */
-    static const uint8_t ours[16] = {0, VMSG_EXP_PDU_TAG_PROTO_NAME, 0, 8, 'v', 'm', 's', 'g', 'c', 'a', 'p', 0,
-                                     0, VMSG_EXP_PDU_TAG_END, 0, 0};
     struct vmsg_cur t = *c;
-    const uint8_t *head = vmsg_cur_take(&t, sizeof ours);
-    if (head && !memcmp(head, ours, sizeof ours)) {
+    const uint8_t *head = vmsg_cur_take(&t, sizeof vmsg__cap_our_tags);
+    if (head && !memcmp(head, vmsg__cap_our_tags, sizeof vmsg__cap_our_tags)) {
         *c = t;
         rec->form = VMSG_CAP_FORM_VMSGCAP;
         return parse_header(r, c, rec);

@@ -114,7 +114,7 @@ static void walk(struct vmsg__rp *x)
     uint64_t start = vmsg__replay_now_ns(), first_ts = 0;
     bool have_first = false;
     for (;;) {
-        vmsg__win_fill(x, 1);
+        vmsg__win_next(x);
         vmsg__win_retire(x);
         if (x->ct_when_fast && x->lat.stride > 1) {
             x->ct_when_fast = false; /* answers come fast: checking costs as much as a round trip */

@@ -160,9 +160,12 @@ struct vmsg__rp {
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
     uint16_t bus;              /* the bus instance replayed (instance.c) */
 
-    /* the window: records [head, tail) of the capture, walk at pos */
+    /* the window: records [head, tail) of the capture, walk at pos; records
+     * [tail, rtail) are read into the ring but not yet taken into the window
+     * (read in batches, window.c) */
     struct vmsg__slot *ring;
-    uint64_t mask, head, pos, tail;
+    uint64_t mask, head, pos, tail, rtail;
+    bool reof, rerr;           /* the reader's end (or error, rerr) comes right after rtail */
     unsigned ahead, behind;    /* records paired ahead of pos / kept open behind it */
     struct vmsg__peek_ctx peek; /* the header of each record is read with it */
     bool eof;                  /* no more records (end, or a reader error) */
@@ -216,6 +219,41 @@ void vmsg__win_free(struct vmsg__rp *x);
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
 void vmsg__win_retire(struct vmsg__rp *x);
 static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { return &x->ring[i & x->mask]; }
+/* The walk takes slot s (at tail) into its window: its exchange group
+ * (first_frame set at its first record), a bus instance other than x->bus
+ * (out of line: bad input, or the first record's). Inline: the walk takes
+ * each record read ahead in a batch without a call (vmsg__win_next). */
+static inline uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls,
+                                      uint8_t msg_id, uint8_t kind);
+static inline void vmsg__win_admit_group(struct vmsg__rp *x, struct vmsg__slot *s)
+{
+    if (s->bad)
+        return;
+    s->group = vmsg__group_of(x, s->bus, s->dev_num, s->cls, s->msg_id, s->kind);
+    if (s->group != VMSG__NO_GROUP && !x->groups[s->group].c.first_frame)
+        x->groups[s->group].c.first_frame = s->frame;
+}
+void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s);
+static inline void vmsg__win_admit(struct vmsg__rp *x, struct vmsg__slot *s)
+{
+    if (s->bus != x->bus)
+        vmsg__win_admit_rare(x, s);
+    else
+        vmsg__win_admit_group(x, s);
+}
+/* vmsg__win_fill(x, 1): the walk needs the record at pos. Inline when it
+ * is read already (a batch) or taken. */
+static inline void vmsg__win_next(struct vmsg__rp *x)
+{
+    if (x->tail != x->pos || x->eof)
+        return;
+    if (x->tail != x->rtail) {
+        vmsg__win_admit(x, vmsg__win_at(x, x->tail));
+        x->tail++;
+        return;
+    }
+    vmsg__win_fill(x, 1);
+}
 /* The walk reached slot s: status 2 with the message when it is bad input. */
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s);
 /* The reader's error once the walk reached the end of what was read. */
@@ -352,11 +390,11 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f);
 
 /* Publish what was handed over (x->ct_run is NULL after). */
 void vmsg__ct_publish(struct vmsg__rp *x);
-/* The place in the walk's order of window slot s: the one in (tail - ring,
- * tail] that its ring index gives. */
+/* The place in the walk's order of window slot s: the one in (rtail - ring,
+ * rtail] that its ring index gives (rtail - head <= ring). */
 static inline uint32_t vmsg__ct_seq(const struct vmsg__rp *x, const struct vmsg__slot *s)
 {
-    uint64_t last = x->tail - 1;
+    uint64_t last = x->rtail - 1;
     return (uint32_t)(last - ((last - (uint64_t)(s - x->ring)) & x->mask));
 }
 

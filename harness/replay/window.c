@@ -11,6 +11,7 @@
 
 #include <vmsg/wire.h>
 
+#include "capture/capture_internal.h"
 #include "replay_internal.h"
 
 enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM, BAD_BUS };
@@ -149,16 +150,45 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
     }
 }
 
-/* The walk takes a record into its window: its exchange group. */
-static void admit(struct vmsg__rp *x, struct vmsg__slot *s)
+void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     if (s->bus != x->bus && vmsg__bus_other(x, s->bus))
         mark_bad(s, BAD_BUS);
-    if (s->bad)
-        return;
-    s->group = vmsg__group_of(x, s->bus, s->dev_num, s->cls, s->msg_id, s->kind);
-    if (s->group != VMSG__NO_GROUP && !x->groups[s->group].c.first_frame)
-        x->groups[s->group].c.first_frame = s->frame;
+    vmsg__win_admit_group(x, s);
+}
+
+/* Read up to VMSG__WIN_BATCH records into the ring past rtail, in one loop:
+ * the first (the walk needs it) with vmsg_cap_next, which may read the file
+ * or meet its end or an error (kept in reof, rerr until the walk reaches
+ * it); then those that lie whole in the reader's buffer, with its inline
+ * step (no I/O: a capture on a pipe or still being written is read no
+ * sooner than the walk needs it). No further than the ring holds with the
+ * window (rtail - head <= ring). With --instance, one at a time: the
+ * records skipped are counted where they are read, as the walk reaches
+ * them. A record read here is admitted (its group, first_frame, a second
+ * bus instance) only when the walk takes it (vmsg__win_fill). */
+#define VMSG__WIN_BATCH 16u
+static void read_batch(struct vmsg__rp *x)
+{
+    uint64_t room = x->mask + 1 - (x->rtail - x->head); /* at least 1: tail == rtail */
+    unsigned n = x->o->instance >= 0 ? 1 : room < VMSG__WIN_BATCH ? (unsigned)room : VMSG__WIN_BATCH;
+    struct vmsg_cap_reader *rd = x->rd;
+    for (unsigned i = 0; i < n; i++) {
+        struct vmsg_cap_rec r;
+        if (i > 0) {
+            if (!vmsg__cap_next_buffered(rd, &r))
+                return;
+        } else {
+            int k = vmsg__bus_next(x, &r);
+            if (k != 1) {
+                x->reof = true;
+                x->rerr = k < 0;
+                return;
+            }
+        }
+        prepare(x, vmsg__win_at(x, x->rtail), &r);
+        x->rtail++;
+    }
 }
 
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
@@ -166,18 +196,15 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
     if (want > x->ahead)
         want = x->ahead;
     while (!x->eof && x->tail - x->pos < want) {
-        struct vmsg__slot *s = vmsg__win_at(x, x->tail);
-        struct vmsg_cap_rec r;
-        int n = vmsg__bus_next(x, &r);
-        if (n == 1)
-            prepare(x, s, &r);
-        if (n != 1) {
+        if (x->tail == x->rtail && !x->reof)
+            read_batch(x);
+        if (x->tail == x->rtail) {
             x->eof = true;
-            x->read_error = n < 0;
+            x->read_error = x->rerr;
             vmsg__bus_end(x);
             return;
         }
-        admit(x, s);
+        vmsg__win_admit(x, vmsg__win_at(x, x->tail));
         x->tail++;
     }
 }
