@@ -155,6 +155,20 @@ static unsigned cpus(void)
     return sched_getaffinity(0, sizeof set, &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
 }
 
+/* Replay path against FAULT on one thread (*one), two and the default, and
+ * check that the two others agree with one thread. */
+static void run_three(const char *path, struct vmsg_replay_stats *one, struct seen *s1, struct vmsg_replay_stats *dflt)
+{
+    struct vmsg_replay_stats two;
+    struct seen s2, s0;
+    run_on(path, FAULT, 1, one, s1);
+    run_on(path, FAULT, 2, &two, &s2);
+    run_on(path, FAULT, 0, dflt, &s0);
+    assert_int_equal(one->threads, 1);
+    same(one, s1, &two, &s2);
+    same(one, s1, dflt, &s0);
+}
+
 /* dev-reserved-type-bits sets a reserved bit in every message it sends.
  * Replayed from a clean capture, every answer diverges and draws a checker
  * finding: the thread checks copies, and the findings it queued must be
@@ -162,18 +176,13 @@ static unsigned cpus(void)
 static void replay_threads_copies_agree(void **state)
 {
     (void)state;
-    struct vmsg_replay_stats one, two, dflt;
-    struct seen s1, s2, s0;
-    run_on(capture, FAULT, 1, &one, &s1);
-    run_on(capture, FAULT, 2, &two, &s2);
-    run_on(capture, FAULT, 0, &dflt, &s0);
-    assert_int_equal(one.threads, 1);
+    struct vmsg_replay_stats one, dflt;
+    struct seen s1;
+    run_three(capture, &one, &s1, &dflt);
     assert_int_equal(one.records, 2 * ROUND_TRIPS);
     assert_int_equal(one.divergences, ROUND_TRIPS);
     assert_int_equal(s1.findings, ROUND_TRIPS);
     assert_int_equal(one.counts.frames, 2 * ROUND_TRIPS);
-    same(&one, &s1, &two, &s2);
-    same(&one, &s1, &dflt, &s0);
 }
 
 /* Replayed from its own capture, the faulty device answers exactly as
@@ -184,18 +193,14 @@ static void replay_threads_copies_agree(void **state)
 static void replay_threads_records_agree(void **state)
 {
     (void)state;
-    struct vmsg_replay_stats one, two, dflt;
-    struct seen s1, s2, s0;
-    run_on(faulty, FAULT, 1, &one, &s1);
-    run_on(faulty, FAULT, 2, &two, &s2);
-    run_on(faulty, FAULT, 0, &dflt, &s0);
+    struct vmsg_replay_stats one, dflt;
+    struct seen s1;
+    run_three(faulty, &one, &s1, &dflt);
     assert_int_equal(one.status, 0);
     assert_int_equal(one.divergences, 0);
     assert_int_equal(s1.findings, ROUND_TRIPS); /* one per answer; the requests are clean */
     if (cpus() == 1) /* else 2, unless other work on the machine made it fall back */
         assert_int_equal(dflt.threads, 1);
-    same(&one, &s1, &two, &s2);
-    same(&one, &s1, &dflt, &s0);
 }
 
 /* Pinned to one CPU the second thread runs only when the walk gives it the
