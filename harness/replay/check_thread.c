@@ -17,13 +17,13 @@
  *
  * Handover without locks: an entry is 32 bytes, two to a cache line, and
  * holds a copy, or a run of up to 64 records that follow each other both in
- * the walk's order and in the capture, with one group (the round trips of a
- * ping-pong in order make one run per publication). The walk publishes its
- * tail every VMSG__CT_PUBLISH_EVERY (64) frames; entries in [chk_head,
- * chk_tail) are this thread's. So the tail's cache line and a line of
- * entries cross to this thread about once per 64 frames: each crossing
- * stalls the walk's stores for a while (publishing every 16 frames was
- * measurably slower).
+ * the walk's order and in the capture, with one group (a ping-pong in order
+ * makes runs of 64). The walk publishes its tail every
+ * VMSG__CT_PUBLISH_EVERY (256) frames; entries in [chk_head, chk_tail) are
+ * this thread's. So the tail's cache line and two lines of entries cross to
+ * this thread about once per 256 frames: each crossing stalls the walk's
+ * stores for a while (publishing every 16 or 64 frames was measurably
+ * slower).
  *
  * A record referred to lies within the walk's window (window records back
  * from the newest one read), and this thread reads up to the record

@@ -130,9 +130,9 @@ struct vmsg__ct;
 /* An entry handed to the checker's thread (check_thread.c): a copy of a
  * frame, or a run of capture records that follow each other in the walk's
  * order and in the capture and share a group. The walk grows the last run
- * (ct_run) inline until it publishes it, every VMSG__CT_PUBLISH_EVERY frames
- * (at most 64: dirs has a bit per record). */
-#define VMSG__CT_PUBLISH_EVERY 64u
+ * (ct_run) inline, up to 64 records (dirs has a bit per record), until it
+ * publishes what it handed over, every VMSG__CT_PUBLISH_EVERY frames. */
+#define VMSG__CT_PUBLISH_EVERY 256u
 struct vmsg__ct_ent {
     _Alignas(32) uint64_t dirs; /* records: bit i, record i's direction (0 driver to device, 1 device to driver) */
     uint32_t seq;           /* records: the first one's place in the walk's order (low bits) */
@@ -404,7 +404,8 @@ static inline uint32_t vmsg__ct_seq(const struct vmsg__rp *x, const struct vmsg_
 static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
 {
     struct vmsg__ct_ent *e = x->ct_run;
-    if (e && e->group == s->group && vmsg__ct_seq(x, s) == e->seq + e->n && (uint32_t)s->frame == e->frame + e->n) {
+    if (e && e->n < 64 && e->group == s->group && vmsg__ct_seq(x, s) == e->seq + e->n &&
+        (uint32_t)s->frame == e->frame + e->n) {
         e->dirs |= (uint64_t)(dir & 1u) << e->n;
         e->n++;
         if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
