@@ -53,6 +53,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "capture/capture_internal.h"
 #include "replay_internal.h"
 
 #define CHK_N 1024u         /* entries (a power of two) */
@@ -173,7 +174,9 @@ static bool read_next(struct vmsg__ct *a)
 {
     struct vmsg_cap_rec r;
     int k;
-    while ((k = vmsg_cap_next(a->rd, &r)) == 1 && a->instance >= 0 && r.meta.bus_instance != (unsigned)a->instance)
+    /* a record already whole in the reader's buffer with its inline step */
+    while ((k = vmsg__cap_next_buffered(a->rd, &r) ? 1 : vmsg_cap_next(a->rd, &r)) == 1 && a->instance >= 0 &&
+           r.meta.bus_instance != (unsigned)a->instance)
         ;
     if (k != 1) {
         snprintf(a->rd_error, sizeof a->rd_error, "%s", k < 0 ? vmsg_cap_reader_error(a->rd) : "the capture ended");
