@@ -28,8 +28,8 @@
  * A record referred to lies within the walk's window (window records back
  * from the newest one read), and this thread reads up to the record
  * referred to, no further: a ring of twice the window always still holds
- * it. A record not found there (a broken promise, or a
- * capture changed underneath) ends the run with status 3 and its frame.
+ * it. A record not found there (a broken promise, or a capture changed
+ * underneath) ends the run with status 3 and its frame.
  *
  * Findings are not delivered from here. They queue under the mutex, and the
  * walk delivers them: now and then (vmsg__ct_poll), and, before it reports a
@@ -57,7 +57,7 @@
 #include "replay_internal.h"
 
 #define CHK_N 1024u         /* entries (a power of two) */
-#define BATCH 32u           /* frames checked between two publications of the thread */
+#define BATCH 32u           /* entries checked between two publications of the thread's position */
 #define SPIN_THREAD 256u    /* idle rounds before the thread sleeps */
 #define SPIN_WALK 400u      /* rounds without progress of the thread before the walk yields, then sleeps */
 #define YIELDS 4u           /* the thread may share our CPU: let it run before we sleep */
