@@ -16,6 +16,8 @@
 
 #include <vmsg/capture.h>
 
+#include "capture/capture_internal.h" /* the inline step, held to vmsg_cap_next */
+
 static char tmpdir[256];
 
 static const char *tpath(const char *name)
@@ -366,7 +368,8 @@ static void capture_record_cut_by_snaplen(void **state)
 /* The reader reads classic pcap records itself (harness/capture/pcapfile.c)
  * after libpcap opened the file: it must return what libpcap returns, in
  * both byte orders, for microsecond and nanosecond files, and for a record
- * longer than the snapshot length (handed back to libpcap, which cuts it). */
+ * longer than the snapshot length (handed back to libpcap, which cuts it);
+ * so must its inline step for a record already in its buffer. */
 static void put32(FILE *f, uint32_t v, bool be)
 {
     uint8_t b[4];
@@ -418,10 +421,13 @@ static void capture_direct_read_matches_libpcap(void **state)
         pcap_t *p = pcap_open_offline_with_tstamp_precision(tpath(files[k].name), PCAP_TSTAMP_PRECISION_MICRO, eb);
         assert_non_null(p);
         struct vmsg_cap_reader *r = ropen(files[k].name, 0);
+        /* the same file through the inline step for a record already in the
+         * buffer (the replay reads its batches with it), else vmsg_cap_next */
+        struct vmsg_cap_reader *rb = ropen(files[k].name, 0);
         struct pcap_pkthdr *h;
         const u_char *d;
-        struct vmsg_cap_rec got;
-        unsigned seen = 0;
+        struct vmsg_cap_rec got, inl;
+        unsigned seen = 0, buffered = 0;
         while (pcap_next_ex(p, &h, &d) == 1) {
             assert_int_equal(vmsg_cap_next(r, &got), 1);
             assert_int_equal(got.ts.sec, (uint32_t)h->ts.tv_sec);
@@ -429,11 +435,26 @@ static void capture_direct_read_matches_libpcap(void **state)
             assert_int_equal(got.caplen + 24, h->caplen);
             assert_int_equal(got.len + 24, h->len);
             assert_memory_equal(got.msg, d + 24, got.caplen);
+            if (vmsg__cap_next_buffered(rb, &inl))
+                buffered++;
+            else
+                assert_int_equal(vmsg_cap_next(rb, &inl), 1);
+            assert_int_equal(inl.frame, got.frame);
+            assert_int_equal(inl.ts.sec, got.ts.sec);
+            assert_int_equal(inl.ts.usec, got.ts.usec);
+            assert_int_equal(inl.caplen, got.caplen);
+            assert_int_equal(inl.len, got.len);
+            assert_int_equal(inl.meta.bus_instance, got.meta.bus_instance);
+            assert_memory_equal(inl.msg, got.msg, got.caplen);
             seen++;
         }
         assert_int_equal(seen, 6);
+        assert_true(buffered >= 2); /* not the first, nor the one past the snapshot length */
         assert_int_equal(vmsg_cap_next(r, &got), 0);
+        assert_false(vmsg__cap_next_buffered(rb, &inl));
+        assert_int_equal(vmsg_cap_next(rb, &inl), 0);
         vmsg_cap_reader_close(r);
+        vmsg_cap_reader_close(rb);
         pcap_close(p);
     }
 }
