@@ -291,14 +291,9 @@ static inline enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigne
 
     const struct vmsg_msgdef *def = vmsg__msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
     m->def = def;
-    if (resp)
-        m->kind = VMSG_KIND_RESPONSE;
-    else if (def)
-        m->kind = def->kind;
-    else
-        m->kind = (p->event_bit && (m->msg_id & 0x40)) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST;
+    m->kind = vmsg__header_kind(p, def, resp, m->msg_id);
     if (!def) {
-        if (!p->event_bit || m->msg_id < 0x80)
+        if (!vmsg__header_id_ok(p, def, m->msg_id))
             return bad_id(p, m, resp, d);
         m->impl_defined = true;
     }

@@ -1,6 +1,7 @@
 /* The per-run part of vmsg__peek_header (wire_internal.h): the kind every
  * type and msg_id decodes to in one profile and binding, from the same
- * layout lookup and rules as header() in decode.c. */
+ * layout lookup and rules as header() in decode.c (vmsg__header_id_ok,
+ * vmsg__header_kind in wire_internal.h). */
 #include <stdint.h>
 #include <string.h>
 
@@ -24,15 +25,7 @@ void vmsg__peek_init(struct vmsg__peek_ctx *k, unsigned profile, unsigned bindin
             unsigned cls = (type >> 1) & 1;
             bool resp = type & 1;
             const struct vmsg_msgdef *def = vmsg__msgdef_lookup(profile, binding, cls, resp, (uint8_t)id);
-            uint8_t kind;
-            if (!def && (!p->event_bit || id < 0x80))
-                kind = VMSG__PEEK_BAD; /* no layout in a standard range: malformed */
-            else if (resp)
-                kind = VMSG_KIND_RESPONSE;
-            else if (def)
-                kind = def->kind;
-            else
-                kind = (id & 0x40) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST; /* event_bit: implementation-defined */
-            k->kind[type][id] = kind;
+            k->kind[type][id] = vmsg__header_id_ok(p, def, (uint8_t)id) ? vmsg__header_kind(p, def, resp, (uint8_t)id)
+                                                                       : VMSG__PEEK_BAD;
         }
 }

@@ -27,6 +27,26 @@ static inline const struct vmsg_msgdef *vmsg__msgdef_lookup(unsigned profile, un
     return ix ? &vmsg_msgdefs[ix - 1] : NULL;
 }
 
+/* The header rules on a message id, shared by header() in decode.c and the
+ * replay's peek (peek.c). An id without a layout is malformed unless the
+ * profile has an event bit and the id is in the implementation-defined
+ * range (0x80 and up). */
+static inline bool vmsg__header_id_ok(const struct vmsg_profile_def *p, const struct vmsg_msgdef *def, uint8_t id)
+{
+    return def || (p->event_bit && id >= 0x80);
+}
+/* Its kind: a response by the type's bit, else the layout's kind, else
+ * (no layout) an event when the profile's event bit is set in the id. */
+static inline uint8_t vmsg__header_kind(const struct vmsg_profile_def *p, const struct vmsg_msgdef *def, bool resp,
+                                        uint8_t id)
+{
+    if (resp)
+        return VMSG_KIND_RESPONSE;
+    if (def)
+        return (uint8_t)def->kind;
+    return (p->event_bit && (id & 0x40)) ? VMSG_KIND_EVENT : VMSG_KIND_REQUEST;
+}
+
 /* Which message a frame is, for the replay's window (harness/replay): the
  * members vmsg_decode_header would give, without filling a struct vmsg_msg
  * (its stores cost the replay more than the reads). */
