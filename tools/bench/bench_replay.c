@@ -190,7 +190,8 @@ static int measure_unix(const struct bench_opts *bo, const char *capture, size_t
     snprintf(path, sizeof path, "%s/vmsg-bench-replay-%ld.sock", td && *td ? td : "/tmp", (long)getpid());
     pid_t pid = serve_unix(path);
     if (pid < 0) {
-        fprintf(stderr, "vmsg-bench: replay: unix adapter: vmsg refdev --listen did not come up\n");
+        fprintf(stderr, "vmsg-bench: replay: unix adapter: vmsg refdev --listen unix-listen:%s did not come up\n",
+                path);
         return 3;
     }
     snprintf(uri, sizeof uri, "unix:%s", path);
