@@ -98,8 +98,10 @@ static inline void copy_short(uint8_t *d, const uint8_t *s, size_t n)
     }
 }
 
-/* Copy a capture record into slot s with its header peeked at. */
-static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
+/* Copy a capture record into slot s with its header peeked at. Inline in
+ * the batch loop (its record then stays in registers). */
+static inline __attribute__((always_inline)) void prepare(const struct vmsg__rp *x, struct vmsg__slot *s,
+                                                          const struct vmsg_cap_rec *r)
 {
     uint32_t n = r->caplen;
     s->frame = r->frame;
@@ -150,6 +152,12 @@ static void prepare(const struct vmsg__rp *x, struct vmsg__slot *s, const struct
     }
 }
 
+/* The same out of line, for the record vmsg_cap_next gave. */
+static void prepare_first(const struct vmsg__rp *x, struct vmsg__slot *s, const struct vmsg_cap_rec *r)
+{
+    prepare(x, s, r);
+}
+
 void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     if (s->bus != x->bus && vmsg__bus_other(x, s->bus))
@@ -172,21 +180,21 @@ static void read_batch(struct vmsg__rp *x)
 {
     uint64_t room = x->mask + 1 - (x->rtail - x->head); /* at least 1: tail == rtail */
     unsigned n = x->o->instance >= 0 ? 1 : room < VMSG__WIN_BATCH ? (unsigned)room : VMSG__WIN_BATCH;
+    struct vmsg_cap_rec r;
+    int k = vmsg__bus_next(x, &r);
+    if (k != 1) {
+        x->reof = true;
+        x->rerr = k < 0;
+        return;
+    }
+    prepare_first(x, vmsg__win_at(x, x->rtail), &r);
+    x->rtail++;
     struct vmsg_cap_reader *rd = x->rd;
-    for (unsigned i = 0; i < n; i++) {
-        struct vmsg_cap_rec r;
-        if (i > 0) {
-            if (!vmsg__cap_next_buffered(rd, &r))
-                return;
-        } else {
-            int k = vmsg__bus_next(x, &r);
-            if (k != 1) {
-                x->reof = true;
-                x->rerr = k < 0;
-                return;
-            }
-        }
-        prepare(x, vmsg__win_at(x, x->rtail), &r);
+    for (unsigned i = 1; i < n; i++) {
+        struct vmsg_cap_rec b; /* not r, whose address vmsg_cap_next took: b stays in registers */
+        if (!vmsg__cap_next_buffered(rd, &b))
+            return;
+        prepare(x, vmsg__win_at(x, x->rtail), &b);
         x->rtail++;
     }
 }
