@@ -1,7 +1,8 @@
 /* Inside the capture reader: the direct classic-pcap record loop (pcapfile.c;
  * its per-record step, vmsg__pcapfile_next, is inline here), the reader
- * itself (reader.c) and its step for a record already in the buffer
- * (vmsg__cap_next_buffered, inline in the replay's batch read). */
+ * itself (reader.c) and its steps for records already in the buffer
+ * (vmsg__cap_batch_*, inline in the replay's batch read, and
+ * vmsg__cap_next_buffered for one record). */
 #ifndef VMSG_CAPTURE_INTERNAL_H
 #define VMSG_CAPTURE_INTERNAL_H
 
@@ -126,12 +127,105 @@ static inline uint8_t vmsg__cap_header_fields(struct vmsg_cur *h, struct vmsg_ca
     return version;
 }
 
+/* Records read straight from the direct loop's buffer, a run at a time:
+ * between vmsg__cap_batch_begin and vmsg__cap_batch_end the reader's place
+ * and frame count live here (a local the compiler keeps in registers), and
+ * nothing else may read from the reader. */
+struct vmsg__cap_batch {
+    const uint8_t *p, *end; /* unread bytes of the buffer */
+    uint64_t frame;
+    uint32_t snap;
+    uint8_t prefix;         /* bytes before the message: tag list and capture header, the header, or none */
+    bool tags, big_endian, nano;
+};
+
+/* False: no record is to be had from the buffer (not a direct loop, or the
+ * reader failed); else b is ready for vmsg__cap_batch_next. */
+static inline bool vmsg__cap_batch_begin(struct vmsg_cap_reader *r, struct vmsg__cap_batch *b)
+{
+    const struct vmsg__pcapfile *f = &r->fast;
+    if (!f->on || r->failed)
+        return false;
+    b->p = f->buf + f->start;
+    b->end = f->buf + f->end;
+    b->frame = r->frame;
+    b->snap = f->snap;
+    b->big_endian = f->big_endian;
+    b->nano = f->nano;
+    b->tags = r->linktype == VMSG_LINKTYPE_UPPER_PDU;
+    b->prefix = b->tags ? sizeof vmsg__cap_our_tags + VMSG_CAP_HDR_LEN
+              : (r->flags & VMSG_CAP_READ_BARE) ? 0
+                                                : VMSG_CAP_HDR_LEN;
+    return true;
+}
+
+/* The reader goes on after the records b took. */
+static inline void vmsg__cap_batch_end(struct vmsg_cap_reader *r, const struct vmsg__cap_batch *b)
+{
+    r->fast.start = (size_t)(b->p - r->fast.buf);
+    r->frame = b->frame;
+}
+
 /* The next record as vmsg_cap_next gives it, when it lies whole in the
- * direct loop's buffer and is of the usual kind (our tag list or a user link
- * type, a capture header of our version, caplen <= len): true with *rec
- * filled. false: nothing consumed and nothing read from the file; the
- * record (or the end, or an error) is vmsg_cap_next's to give. Lets a
- * caller read the records already in memory in a tight loop. */
+ * buffer and is of the usual kind (our tag list or a user link type, a
+ * capture header of our version, caplen <= len): true with *rec filled.
+ * false: nothing taken; the record (or the end, or an error) is
+ * vmsg_cap_next's to give, after vmsg__cap_batch_end. */
+static inline __attribute__((always_inline)) bool vmsg__cap_batch_next(struct vmsg__cap_batch *b,
+                                                                     struct vmsg_cap_rec *rec)
+{
+    size_t left = (size_t)(b->end - b->p);
+    if (left < 16)
+        return false;
+    /* cursors of a length known here: the compiler folds their checks */
+    struct vmsg_cur c = vmsg_cur_make(b->p, 16); /* the pcap record header */
+    uint32_t ts_sec, sub, caplen, len;
+    if (b->big_endian) {
+        ts_sec = vmsg_cur_be32(&c);
+        sub = vmsg_cur_be32(&c);
+        caplen = vmsg_cur_be32(&c);
+        len = vmsg_cur_be32(&c);
+    } else {
+        ts_sec = vmsg_cur_le32(&c);
+        sub = vmsg_cur_le32(&c);
+        caplen = vmsg_cur_le32(&c);
+        len = vmsg_cur_le32(&c);
+    }
+    size_t prefix = b->prefix;
+    if (caplen > b->snap || caplen > len || caplen > left - 16 || caplen < prefix)
+        return false;
+    const uint8_t *data = b->p + 16;
+    if (prefix) {
+        if (b->tags) {
+            struct vmsg_cur t = vmsg_cur_make(data, sizeof vmsg__cap_our_tags);
+            if (memcmp(vmsg_cur_take(&t, sizeof vmsg__cap_our_tags), vmsg__cap_our_tags, sizeof vmsg__cap_our_tags))
+                return false;
+            rec->form = VMSG_CAP_FORM_VMSGCAP;
+        } else {
+            rec->form = VMSG_CAP_FORM_USER_HEADER;
+        }
+        struct vmsg_cur h = vmsg_cur_make(data + prefix - VMSG_CAP_HDR_LEN, VMSG_CAP_HDR_LEN);
+        if (vmsg__cap_header_fields(&h, rec) != VMSG_CAP_VERSION)
+            return false;
+    } else {
+        rec->form = VMSG_CAP_FORM_USER_BARE;
+        rec->has_header = false;
+        rec->meta = vmsg_cap_meta_unknown();
+    }
+    b->p = data + caplen;
+    rec->frame = ++b->frame;
+    rec->ts.sec = ts_sec;
+    rec->ts.usec = b->nano ? sub / 1000u : sub;
+    struct vmsg_cur m = vmsg_cur_make(data + prefix, caplen - prefix);
+    rec->caplen = caplen - (uint32_t)prefix;
+    rec->msg = vmsg_cur_take(&m, rec->caplen);
+    rec->len = len - (uint32_t)prefix;
+    return true;
+}
+
+/* One record as vmsg__cap_batch_next takes it, without a batch: cheaper
+ * for one (the reader's fields read as needed). Lets a caller read the
+ * records already in memory in a loop without I/O. */
 static inline bool vmsg__cap_next_buffered(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
 {
     struct vmsg__pcapfile *f = &r->fast;

@@ -165,38 +165,66 @@ void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s)
     vmsg__win_admit_group(x, s);
 }
 
-/* Read up to VMSG__WIN_BATCH records into the ring past rtail, in one loop:
- * the first (the walk needs it) with vmsg_cap_next, which may read the file
+/* Read up to VMSG__WIN_BATCH records into the ring past rtail: those that
+ * lie whole in the reader's buffer, in one loop with its inline step (no
+ * I/O); when there is none, one with vmsg_cap_next, which may read the file
  * or meet its end or an error (kept in reof, rerr until the walk reaches
- * it); then those that lie whole in the reader's buffer, with its inline
- * step (no I/O: a capture on a pipe or still being written is read no
- * sooner than the walk needs it). No further than the ring holds with the
- * window (rtail - head <= ring). With --instance, one at a time: the
- * records skipped are counted where they are read, as the walk reaches
- * them. A record read here is admitted (its group, first_frame, a second
- * bus instance) only when the walk takes it (vmsg__win_fill). */
+ * it), then the buffered ones after it. A capture on a pipe or still being
+ * written is so read no sooner than the walk needs it. No further than the
+ * ring holds with the window (rtail - head <= ring). With --instance, one
+ * at a time with vmsg_cap_next: the records skipped are counted where they
+ * are read, as the walk reaches them. A record read here is admitted (its
+ * group, first_frame, a second bus instance) only when the walk takes it
+ * (vmsg__win_fill). */
 #define VMSG__WIN_BATCH 16u
+/* Records in the reader's buffer into slots [t, last): the end. */
+static inline __attribute__((always_inline)) uint64_t take_buffered(struct vmsg__rp *x, struct vmsg__cap_batch *b,
+                                                                    uint64_t t, uint64_t last)
+{
+    struct vmsg__slot *ring = x->ring;
+    uint64_t mask = x->mask;
+    while (t < last) {
+        struct vmsg_cap_rec r; /* its address not taken out of line: it stays in registers */
+        if (!vmsg__cap_batch_next(b, &r))
+            break;
+        prepare(x, &ring[t & mask], &r);
+        t++;
+    }
+    return t;
+}
 static void read_batch(struct vmsg__rp *x)
 {
+    bool one = x->o->instance >= 0;
     uint64_t room = x->mask + 1 - (x->rtail - x->head); /* at least 1: tail == rtail */
-    unsigned n = x->o->instance >= 0 ? 1 : room < VMSG__WIN_BATCH ? (unsigned)room : VMSG__WIN_BATCH;
-    struct vmsg_cap_rec r;
-    int k = vmsg__bus_next(x, &r);
-    if (k != 1) {
-        x->reof = true;
-        x->rerr = k < 0;
-        return;
+    uint64_t t = x->rtail, last = t + (one ? 1 : room < VMSG__WIN_BATCH ? room : VMSG__WIN_BATCH);
+    for (bool called = false;;) {
+        struct vmsg__cap_batch b; /* the reader's place in registers */
+        if (!one && vmsg__cap_batch_begin(x->rd, &b)) {
+            if (b.tags && !b.big_endian && !b.nano) {
+                /* what `vmsg proxy` writes: the loop below with these as constants */
+                b.tags = true;
+                b.big_endian = b.nano = false;
+                b.prefix = sizeof vmsg__cap_our_tags + VMSG_CAP_HDR_LEN;
+                t = take_buffered(x, &b, t, last);
+            } else {
+                t = take_buffered(x, &b, t, last);
+            }
+            vmsg__cap_batch_end(x->rd, &b);
+        }
+        if (t != x->rtail || called)
+            break;
+        called = true;
+        struct vmsg_cap_rec r;
+        int k = vmsg__bus_next(x, &r);
+        if (k != 1) {
+            x->reof = true;
+            x->rerr = k < 0;
+            break;
+        }
+        prepare_first(x, vmsg__win_at(x, t), &r);
+        t++;
     }
-    prepare_first(x, vmsg__win_at(x, x->rtail), &r);
-    x->rtail++;
-    struct vmsg_cap_reader *rd = x->rd;
-    for (unsigned i = 1; i < n; i++) {
-        struct vmsg_cap_rec b; /* not r, whose address vmsg_cap_next took: b stays in registers */
-        if (!vmsg__cap_next_buffered(rd, &b))
-            return;
-        prepare(x, vmsg__win_at(x, x->rtail), &b);
-        x->rtail++;
-    }
+    x->rtail = t;
 }
 
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want)

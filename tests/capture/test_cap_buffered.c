@@ -1,11 +1,12 @@
-/* The capture reader's inline step for a record already in its buffer
- * (vmsg__cap_next_buffered, capture_internal.h; the replay's window reads
- * batches with it) gives exactly what vmsg_cap_next gives: over every
- * sample and bad-input capture of vectors/captures, a reader that tries the
- * inline step first and falls back to vmsg_cap_next returns the same
- * records, fields and bytes, and the same end or error, as one that only
- * calls vmsg_cap_next. The inline step must take most records of the
- * usual captures (else it would prove nothing). */
+/* The capture reader's inline steps for records already in its buffer
+ * (vmsg__cap_next_buffered, and runs of vmsg__cap_batch_next as the
+ * replay's window reads them; capture_internal.h) give exactly what
+ * vmsg_cap_next gives: over every sample and bad-input capture of
+ * vectors/captures, a reader that tries the inline steps first and falls
+ * back to vmsg_cap_next returns the same records, fields and bytes, and the
+ * same end or error, as one that only calls vmsg_cap_next. The inline steps
+ * must take most records of the usual captures (else it would prove
+ * nothing). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,8 +39,10 @@ static void same_rec(const struct vmsg_cap_rec *a, const struct vmsg_cap_rec *b)
     assert_memory_equal(a->msg, b->msg, a->caplen);
 }
 
-/* Both readers over one file (flags: VMSG_CAP_READ_*). */
-static struct counts compare_file(const char *name, unsigned flags)
+/* Both readers over one file (flags: VMSG_CAP_READ_*). run 0: the fast one
+ * takes a record with vmsg__cap_next_buffered; else with runs of up to run
+ * records of a batch (vmsg__cap_batch_*, as the replay's window reads). */
+static struct counts compare_file(const char *name, unsigned flags, unsigned run)
 {
     char path[512], err[400];
     snprintf(path, sizeof path, "%s/vectors/captures/%s", VMSG_SOURCE_DIR, name);
@@ -52,21 +55,36 @@ static struct counts compare_file(const char *name, unsigned flags)
         return n;
     }
     for (;;) {
-        struct vmsg_cap_rec a, b;
-        int ka = vmsg_cap_next(plain, &a), kb;
-        if (vmsg__cap_next_buffered(fast, &b)) {
-            kb = 1;
-            n.buffered++;
+        struct vmsg_cap_rec b[16];
+        unsigned got = 0;
+        if (run == 0) {
+            got = vmsg__cap_next_buffered(fast, &b[0]);
         } else {
-            kb = vmsg_cap_next(fast, &b);
+            struct vmsg__cap_batch bt;
+            if (vmsg__cap_batch_begin(fast, &bt)) {
+                while (got < run && vmsg__cap_batch_next(&bt, &b[got]))
+                    got++;
+                vmsg__cap_batch_end(fast, &bt);
+            }
         }
+        n.buffered += got;
+        for (unsigned i = 0; i < got; i++) { /* their bytes stay in the buffer until vmsg_cap_next */
+            struct vmsg_cap_rec a;
+            assert_int_equal(vmsg_cap_next(plain, &a), 1);
+            same_rec(&a, &b[i]);
+            n.records++;
+        }
+        if (got)
+            continue;
+        struct vmsg_cap_rec a;
+        int ka = vmsg_cap_next(plain, &a), kb = vmsg_cap_next(fast, &b[0]);
         assert_int_equal(ka, kb);
         if (ka != 1) {
             if (ka < 0)
                 assert_string_equal(vmsg_cap_reader_error(plain), vmsg_cap_reader_error(fast));
             break;
         }
-        same_rec(&a, &b);
+        same_rec(&a, &b[0]);
         n.records++;
     }
     vmsg_cap_reader_close(plain);
@@ -80,20 +98,23 @@ static void cap_buffered_same_records(void **state)
     static const char *usual[] = {"sample-v1.pcap",     "sample-v1-noresv.pcap", "sample-v0.pcap",
                                   "sample-rfc2.pcap",   "sample-v2-draft.pcap",  "sample-ffa-e.pcap",
                                   "oddities-v1.pcap",   "form-user0-header.pcap"};
-    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++) {
-        struct counts n = compare_file(usual[i], 0);
-        assert_true(n.records > 0);
-        assert_true(n.buffered * 2 > n.records); /* most records come from the inline step */
-    }
-    struct counts bare = compare_file("form-user1-bare.pcap", VMSG_CAP_READ_BARE);
-    assert_true(bare.buffered * 2 > bare.records);
     /* the others: another tag list, foreign dissector names, other versions,
      * cut or empty files, bare messages read as if with a capture header */
     static const char *other[] = {"form-tags.pcap", "form-virtio-msg.pcap", "bad-cut-mid-record.pcap", "bad-empty.pcap",
                                   "bad-foreign-ethernet.pcap", "bad-tag-name.pcap", "bad-version.pcap",
                                   "form-user1-bare.pcap"};
-    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
-        compare_file(other[i], 0);
+    static const unsigned runs[] = {0, 1, 5, 16};
+    for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+        for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++) {
+            struct counts n = compare_file(usual[i], 0, runs[r]);
+            assert_true(n.records > 0);
+            assert_true(n.buffered * 2 > n.records); /* most records come from the inline step */
+        }
+        struct counts bare = compare_file("form-user1-bare.pcap", VMSG_CAP_READ_BARE, runs[r]);
+        assert_true(bare.buffered * 2 > bare.records);
+        for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+            compare_file(other[i], 0, runs[r]);
+    }
 }
 
 int main(void)
