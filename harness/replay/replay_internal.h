@@ -94,7 +94,10 @@ struct vmsg__slot {
     bool done;                 /* ours: sent; theirs: paired, or given up as missing */
     bool deferred;             /* theirs, an event: not in by our next send, left open */
     uint8_t bad;               /* bad input, raised when the walk reaches it (enum in window.c) */
-    uint32_t group;
+    union {
+        uint64_t gkey;         /* read, not yet taken into the window: its group's key (UINT64_MAX: bad) */
+        uint32_t group;        /* taken */
+    };
     uint8_t inl[VMSG__SLOT_INLINE];
 };
 
@@ -167,6 +170,8 @@ struct vmsg__rp {
     uint64_t mask, head, pos, tail, rtail;
     bool reof, rerr;           /* the reader's end (or error, rerr) comes right after rtail */
     unsigned ahead, behind;    /* records paired ahead of pos / kept open behind it */
+    uint64_t akey;             /* the group key taken last on the fast path (none at first) */
+    uint32_t agroup;           /* its group (first_frame set) */
     struct vmsg__peek_ctx peek; /* the header of each record is read with it */
     bool eof;                  /* no more records (end, or a reader error) */
     bool read_error;
@@ -219,27 +224,19 @@ void vmsg__win_free(struct vmsg__rp *x);
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
 void vmsg__win_retire(struct vmsg__rp *x);
 static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { return &x->ring[i & x->mask]; }
-/* The walk takes slot s (at tail) into its window: its exchange group
- * (first_frame set at its first record), a bus instance other than x->bus
- * (out of line: bad input, or the first record's). Inline: the walk takes
- * each record read ahead in a batch without a call (vmsg__win_next). */
-static inline uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls,
-                                      uint8_t msg_id, uint8_t kind);
-static inline void vmsg__win_admit_group(struct vmsg__rp *x, struct vmsg__slot *s)
-{
-    if (s->bad)
-        return;
-    s->group = vmsg__group_of(x, s->bus, s->dev_num, s->cls, s->msg_id, s->kind);
-    if (s->group != VMSG__NO_GROUP && !x->groups[s->group].c.first_frame)
-        x->groups[s->group].c.first_frame = s->frame;
-}
+/* The walk takes slot s (at tail) into its window: its exchange group from
+ * the key read with it, nearly always the one taken last (one compare:
+ * a request and its response share it). Else out of line: a bus instance
+ * other than x->bus (bad input, or the first record's), a bad record (no
+ * group), the group looked up and its first_frame set. Inline: the walk
+ * takes each record read ahead in a batch without a call (vmsg__win_next). */
 void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s);
 static inline void vmsg__win_admit(struct vmsg__rp *x, struct vmsg__slot *s)
 {
-    if (s->bus != x->bus)
-        vmsg__win_admit_rare(x, s);
+    if (s->gkey == x->akey)
+        s->group = x->agroup;
     else
-        vmsg__win_admit_group(x, s);
+        vmsg__win_admit_rare(x, s);
 }
 /* vmsg__win_fill(x, 1): the walk needs the record at pos. Inline when it
  * is read already (a batch) or taken. */
@@ -311,15 +308,23 @@ static inline uint64_t vmsg__group_key(uint16_t bus, uint16_t dev, unsigned tag,
 /* The group of key k, found in the hash or made (past 512 groups: the group
  * "(other)"); VMSG__NO_GROUP when out of memory. Sets glast, glast_key. */
 uint32_t vmsg__group_find(struct vmsg__rp *x, uint64_t k);
-/* The group of a message with this header (kind 0xff: undecodable). Inline:
- * a request and its response share the group, so in the in-order case the
- * group found last (one compare) nearly always is the one. */
+/* The group key of a message with this header (kind 0xff: undecodable);
+ * the group of a key, and of a header. Inline: a request and its response
+ * share the group, so in the in-order case the group found last (one
+ * compare) nearly always is the one. */
+static inline uint64_t vmsg__group_key_of(uint16_t bus, uint16_t dev_num, uint8_t cls, uint8_t msg_id, uint8_t kind)
+{
+    return kind == 0xff ? vmsg__group_key(bus, 0, VMSG__GTAG_UNDECODABLE, 0)
+                        : vmsg__group_key(bus, dev_num, cls & 1, msg_id);
+}
+static inline uint32_t vmsg__group_of_key(struct vmsg__rp *x, uint64_t k)
+{
+    return k == x->glast_key ? x->glast : vmsg__group_find(x, k);
+}
 static inline uint32_t vmsg__group_of(struct vmsg__rp *x, uint16_t bus, uint16_t dev_num, uint8_t cls,
                                       uint8_t msg_id, uint8_t kind)
 {
-    uint64_t k = kind == 0xff ? vmsg__group_key(bus, 0, VMSG__GTAG_UNDECODABLE, 0)
-                              : vmsg__group_key(bus, dev_num, cls & 1, msg_id);
-    return k == x->glast_key ? x->glast : vmsg__group_find(x, k);
+    return vmsg__group_of_key(x, vmsg__group_key_of(bus, dev_num, cls, msg_id, kind));
 }
 /* The checker's callback: counts the finding in cur_group, passes it on. */
 void vmsg__group_finding(void *user, const struct vmsg_finding *f);

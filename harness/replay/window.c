@@ -16,6 +16,8 @@
 
 enum { BAD_NONE = 0, BAD_CUT, BAD_DIR, BAD_SIZE, BAD_MEM, BAD_BUS };
 
+_Static_assert(sizeof(struct vmsg__slot) == 128, "a slot is two cache lines");
+
 bool vmsg__win_init(struct vmsg__rp *x)
 {
     const struct vmsg_replay_opts *o = x->o;
@@ -26,6 +28,7 @@ bool vmsg__win_init(struct vmsg__rp *x)
     x->ahead = o->strict_order ? 1 : w;
     x->behind = o->strict_order ? 0 : w;
     x->bus = o->instance >= 0 ? (uint16_t)o->instance : 0; /* else the first record's (instance.c) */
+    x->akey = UINT64_MAX - 1; /* neither a key (48 bits) nor a bad slot's */
     vmsg__peek_init(&x->peek, o->profile, o->binding);
     uint64_t need = (uint64_t)x->ahead + x->behind + 2, cap = 4;
     while (cap < need)
@@ -70,6 +73,7 @@ static void mark_bad(struct vmsg__slot *s, uint8_t why)
     s->bad = why;
     s->done = true;
     s->ours = false;
+    s->gkey = UINT64_MAX; /* taken out of line, without a group */
 }
 
 /* memcpy for the messages that fit in a slot (n <= VMSG__SLOT_INLINE): two
@@ -110,7 +114,6 @@ static inline __attribute__((always_inline)) void prepare(const struct vmsg__rp 
     s->done = false;
     s->deferred = false;
     s->bad = BAD_NONE;
-    s->group = VMSG__NO_GROUP;
     if (n < r->len || (r->meta.flags & VMSG_CAP_F_TRUNCATED)) {
         mark_bad(s, BAD_CUT);
         s->len = n; /* for the message only */
@@ -150,6 +153,7 @@ static inline __attribute__((always_inline)) void prepare(const struct vmsg__rp 
         mark_bad(s, BAD_SIZE);
         return;
     }
+    s->gkey = vmsg__group_key_of(r->meta.bus_instance, h.dev_num, h.cls, h.msg_id, h.kind);
 }
 
 /* The same out of line, for the record vmsg_cap_next gave. */
@@ -162,7 +166,21 @@ void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     if (s->bus != x->bus && vmsg__bus_other(x, s->bus))
         mark_bad(s, BAD_BUS);
-    vmsg__win_admit_group(x, s);
+    if (s->bad) {
+        s->group = VMSG__NO_GROUP;
+        return;
+    }
+    uint64_t k = s->gkey;
+    uint32_t g = vmsg__group_of_key(x, k);
+    s->group = g;
+    if (g == VMSG__NO_GROUP)
+        return;
+    if (!x->groups[g].c.first_frame)
+        x->groups[g].c.first_frame = s->frame;
+    if (s->bus == x->bus) { /* the next records of this group take the fast path */
+        x->akey = k;
+        x->agroup = g;
+    }
 }
 
 /* Read up to VMSG__WIN_BATCH records into the ring past rtail: those that
