@@ -81,7 +81,8 @@ static inline bool vmsg__peek_header(const struct vmsg__peek_ctx *k, const uint8
 {
     if (len < k->min_len)
         return false;
-    struct vmsg_cur c = vmsg_cur_make(buf, len);
+    /* min_len is the header's length, 4 bytes or more: they are there */
+    struct vmsg_cur c = vmsg_cur_make(buf, k->header);
     struct vmsg_cur b = vmsg_cur_sub(&c, 4); /* type, msg_id, dev_num open every header */
     uint8_t type = vmsg_cur_u8(&b);
     uint8_t id = vmsg_cur_u8(&b);
