@@ -194,7 +194,7 @@ void vmsg__win_admit_rare(struct vmsg__rp *x, struct vmsg__slot *s)
  * are read, as the walk reaches them. A record read here is admitted (its
  * group, first_frame, a second bus instance) only when the walk takes it
  * (vmsg__win_fill). */
-#define VMSG__WIN_BATCH 16u
+#define VMSG__WIN_BATCH 32u
 /* Records in the reader's buffer into slots [t, last): the end. */
 static inline __attribute__((always_inline)) uint64_t take_buffered(struct vmsg__rp *x, struct vmsg__cap_batch *b,
                                                                     uint64_t t, uint64_t last)
