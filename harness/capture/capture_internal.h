@@ -132,9 +132,8 @@ static inline uint8_t vmsg__cap_header_fields(struct vmsg_cur *h, struct vmsg_ca
  * and frame count live here (a local the compiler keeps in registers), and
  * nothing else may read from the reader. */
 struct vmsg__cap_batch {
-    const uint8_t *p, *end; /* unread bytes of the buffer */
+    const uint8_t *p, *end; /* unread bytes of the buffer, no more than a record of snap bytes needs */
     uint64_t frame;
-    uint32_t snap;
     uint8_t prefix;         /* bytes before the message: tag list and capture header, the header, or none */
     bool tags, big_endian, nano;
 };
@@ -146,10 +145,10 @@ static inline bool vmsg__cap_batch_begin(struct vmsg_cap_reader *r, struct vmsg_
     const struct vmsg__pcapfile *f = &r->fast;
     if (!f->on || r->failed)
         return false;
+    size_t left = f->end - f->start, most = 16 + (size_t)f->snap;
     b->p = f->buf + f->start;
-    b->end = f->buf + f->end;
+    b->end = b->p + (left < most ? left : most); /* a record longer than snap does not fit */
     b->frame = r->frame;
-    b->snap = f->snap;
     b->big_endian = f->big_endian;
     b->nano = f->nano;
     b->tags = r->linktype == VMSG_LINKTYPE_UPPER_PDU;
@@ -192,7 +191,7 @@ static inline __attribute__((always_inline)) bool vmsg__cap_batch_next(struct vm
         len = vmsg_cur_le32(&c);
     }
     size_t prefix = b->prefix;
-    if (caplen > b->snap || caplen > len || caplen > left - 16 || caplen < prefix)
+    if (caplen > len || caplen > left - 16 || caplen < prefix)
         return false;
     const uint8_t *data = b->p + 16;
     if (prefix) {

@@ -378,6 +378,43 @@ static void put32(FILE *f, uint32_t v, bool be)
     assert_int_equal(fwrite(b, 1, 4, f), 4);
 }
 
+/* A record read by the buffered steps is the one vmsg_cap_next gave. */
+static void same_as_next(const struct vmsg_cap_rec *inl, const struct vmsg_cap_rec *got)
+{
+    assert_int_equal(inl->frame, got->frame);
+    assert_int_equal(inl->ts.sec, got->ts.sec);
+    assert_int_equal(inl->ts.usec, got->ts.usec);
+    assert_int_equal(inl->caplen, got->caplen);
+    assert_int_equal(inl->len, got->len);
+    assert_int_equal(inl->meta.bus_instance, got->meta.bus_instance);
+    assert_memory_equal(inl->msg, got->msg, got->caplen);
+}
+
+/* The next record through batches of up to 4 (vmsg__cap_batch_*, as the
+ * replay's window reads), else vmsg_cap_next; q[*qi..*qn) read ahead. */
+static int next_batched(struct vmsg_cap_reader *r, struct vmsg_cap_rec q[4], unsigned *qi, unsigned *qn,
+                        unsigned *batched, const struct vmsg_cap_rec **out)
+{
+    if (*qi == *qn) {
+        *qi = *qn = 0;
+        struct vmsg__cap_batch b;
+        if (vmsg__cap_batch_begin(r, &b)) {
+            while (*qn < 4 && vmsg__cap_batch_next(&b, &q[*qn]))
+                ++*qn;
+            vmsg__cap_batch_end(r, &b);
+        }
+        *batched += *qn;
+        if (*qn == 0) {
+            int k = vmsg_cap_next(r, &q[0]);
+            if (k != 1)
+                return k;
+            *qn = 1;
+        }
+    }
+    *out = &q[(*qi)++];
+    return 1;
+}
+
 static void capture_direct_read_matches_libpcap(void **state)
 {
     (void)state;
@@ -424,6 +461,10 @@ static void capture_direct_read_matches_libpcap(void **state)
         /* the same file through the inline step for a record already in the
          * buffer (the replay reads its batches with it), else vmsg_cap_next */
         struct vmsg_cap_reader *rb = ropen(files[k].name, 0);
+        struct vmsg_cap_reader *rq = ropen(files[k].name, 0); /* and in batches */
+        struct vmsg_cap_rec q[4];
+        const struct vmsg_cap_rec *qr;
+        unsigned qi = 0, qn = 0, batched = 0;
         struct pcap_pkthdr *h;
         const u_char *d;
         struct vmsg_cap_rec got, inl;
@@ -439,22 +480,21 @@ static void capture_direct_read_matches_libpcap(void **state)
                 buffered++;
             else
                 assert_int_equal(vmsg_cap_next(rb, &inl), 1);
-            assert_int_equal(inl.frame, got.frame);
-            assert_int_equal(inl.ts.sec, got.ts.sec);
-            assert_int_equal(inl.ts.usec, got.ts.usec);
-            assert_int_equal(inl.caplen, got.caplen);
-            assert_int_equal(inl.len, got.len);
-            assert_int_equal(inl.meta.bus_instance, got.meta.bus_instance);
-            assert_memory_equal(inl.msg, got.msg, got.caplen);
+            same_as_next(&inl, &got);
+            assert_int_equal(next_batched(rq, q, &qi, &qn, &batched, &qr), 1);
+            same_as_next(qr, &got);
             seen++;
         }
         assert_int_equal(seen, 6);
         assert_true(buffered >= 2); /* not the first, nor the one past the snapshot length */
+        assert_true(batched >= 2);
         assert_int_equal(vmsg_cap_next(r, &got), 0);
         assert_false(vmsg__cap_next_buffered(rb, &inl));
         assert_int_equal(vmsg_cap_next(rb, &inl), 0);
+        assert_int_equal(next_batched(rq, q, &qi, &qn, &batched, &qr), 0);
         vmsg_cap_reader_close(r);
         vmsg_cap_reader_close(rb);
+        vmsg_cap_reader_close(rq);
         pcap_close(p);
     }
 }
