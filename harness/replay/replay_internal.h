@@ -242,14 +242,15 @@ static inline void vmsg__win_admit(struct vmsg__rp *x, struct vmsg__slot *s)
  * is read already (a batch) or taken. */
 static inline void vmsg__win_next(struct vmsg__rp *x)
 {
-    if (x->tail != x->pos || x->eof)
+    if (x->tail != x->pos)
         return;
-    if (x->tail != x->rtail) {
+    if (x->tail != x->rtail) { /* so not at the end (eof: tail == rtail) */
         vmsg__win_admit(x, vmsg__win_at(x, x->tail));
         x->tail++;
         return;
     }
-    vmsg__win_fill(x, 1);
+    if (!x->eof)
+        vmsg__win_fill(x, 1);
 }
 /* The walk reached slot s: status 2 with the message when it is bad input. */
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s);
