@@ -34,6 +34,8 @@ static void close_slot(struct vmsg__rp *x, uint64_t i)
         x->open_all--;
         if (!s->deferred)
             x->open_wait--;
+        if (i == x->head)
+            vmsg__win_retire(x);
     }
 }
 
@@ -116,12 +118,15 @@ static uint64_t find_other(struct vmsg__rp *x, const uint8_t *f, size_t len, uin
  * because it matches but for what --ignore masks). */
 static inline uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, enum match *same)
 {
-    uint64_t first = NONE;
-    for (uint64_t i = x->head; i < x->tail; i++) {
-        const struct vmsg__slot *s = vmsg__win_at(x, i);
-        if (!s->ours && !s->done) {
-            first = i;
-            break;
+    uint64_t first = x->head; /* the oldest open one behind pos, if any */
+    if (first == x->pos) {
+        first = NONE;
+        for (uint64_t i = x->pos; i < x->tail; i++) {
+            const struct vmsg__slot *s = vmsg__win_at(x, i);
+            if (!s->ours && !s->done) {
+                first = i;
+                break;
+            }
         }
     }
     *oldest = first;
@@ -287,7 +292,7 @@ void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
             return;
         if (what == VMSG__WAIT_SEND ? !x->open_wait
             : what == VMSG__WAIT_ALL    ? !x->open_all
-                                        : x->head >= x->pos || vmsg__win_at(x, x->head)->done)
+                                        : x->pos - x->head <= x->behind)
             return;
         size_t len = 0;
         int rc = vmsg_bus_recv(x->iut, x->rx, x->rxcap, &len, x->o->reply_timeout_ms);

@@ -115,7 +115,6 @@ static void walk(struct vmsg__rp *x)
     bool have_first = false;
     for (;;) {
         vmsg__win_next(x);
-        vmsg__win_retire(x);
         if (x->ct_when_fast && x->lat.stride > 1) {
             x->ct_when_fast = false; /* answers come fast: checking costs as much as a round trip */
             vmsg__ct_start(x);
@@ -146,6 +145,7 @@ static void walk(struct vmsg__rp *x)
             pace(x, s, start, first_ts);
             send_ours(x, s);
             x->pos++;
+            vmsg__win_passed(x, s);
         } else {
             if (s->group != VMSG__NO_GROUP)
                 x->groups[s->group].c.expected++;
@@ -154,15 +154,15 @@ static void walk(struct vmsg__rp *x)
             if (!s->done) { /* not already paired ahead of its place */
                 x->open_all++;
                 x->open_wait++;
+            } else {
+                vmsg__win_passed(x, s);
             }
             if (o->strict_order)
                 vmsg__wait(x, VMSG__WAIT_ALL);
         }
         /* a record `behind` records old is waited for now: the window is bounded */
-        while (running(x) && x->pos - x->head > x->behind) {
+        if (x->pos - x->head > x->behind && running(x))
             vmsg__wait(x, VMSG__WAIT_HEAD);
-            vmsg__win_retire(x);
-        }
     }
 }
 

@@ -160,7 +160,8 @@ struct vmsg__rp {
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
     uint16_t bus;              /* the bus instance replayed (instance.c) */
 
-    /* the window: records [head, tail) of the capture, walk at pos; records
+    /* the window: records [head, tail) of the capture, walk at pos, head the
+     * oldest open expected record (pos when none is behind it); records
      * [tail, rtail) are read into the ring but not yet taken into the window
      * (read in batches, window.c) */
     struct vmsg__slot *ring;
@@ -217,8 +218,26 @@ void vmsg__win_free(struct vmsg__rp *x);
 /* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
  * end. The walk needs one; pairing out of order reads the whole window. */
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
-void vmsg__win_retire(struct vmsg__rp *x);
 static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { return &x->ring[i & x->mask]; }
+/* Move head past the records behind pos that are ours or done, so that it
+ * is always the oldest open expected record (or pos). Called only where
+ * that can change: the record at head paired or given up, pos moved past
+ * head (vmsg__win_passed). */
+static inline void vmsg__win_retire(struct vmsg__rp *x)
+{
+    while (x->head < x->pos) {
+        const struct vmsg__slot *s = vmsg__win_at(x, x->head);
+        if (!s->ours && !s->done)
+            return;
+        x->head++;
+    }
+}
+/* The walk moved pos past slot s (ours, or done already: head may pass it). */
+static inline void vmsg__win_passed(struct vmsg__rp *x, const struct vmsg__slot *s)
+{
+    if (x->head + 1 == x->pos && (s->ours || s->done))
+        x->head = x->pos;
+}
 /* The walk takes slot s (at tail) into its window: its exchange group
  * (first_frame set at its first record), a bus instance other than x->bus
  * (out of line: bad input, or the first record's). Inline: the walk takes
@@ -282,8 +301,9 @@ void vmsg__bus_end(struct vmsg__rp *x);
 /* pair.c */
 /* Receive and pair frames until: SEND, nothing behind pos is open but
  * deferred events (an event not in within the reply timeout is deferred);
- * ALL, nothing behind pos is open; HEAD, the record at head is done. A
- * record not in within the reply timeout is otherwise missing. */
+ * ALL, nothing behind pos is open; HEAD, the oldest open record (head) is
+ * at most `behind` records behind pos. A record not in within the reply
+ * timeout is otherwise missing. */
 enum vmsg__wait { VMSG__WAIT_SEND, VMSG__WAIT_ALL, VMSG__WAIT_HEAD };
 void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what);
 /* After the capture: a frame within extra_ms is a divergence (extra). */
