@@ -403,14 +403,16 @@ static void handed(struct vmsg__rp *x, struct vmsg__ct_ent *run)
         publish(x->ct);
 }
 
-void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t i, unsigned dir)
 {
     struct vmsg__ct_ent *e = entry(x->ct);
-    e->seq = vmsg__ct_seq(x, s);
+    e->seq = (uint32_t)i;
     e->frame = (uint32_t)s->frame;
     e->group = s->group;
     e->dirs = dir & 1u;
     e->n = 1;
+    x->ct_next_seq = e->seq + 1;
+    x->ct_next_frame = e->frame + 1;
     handed(x, e);
 }
 

@@ -242,7 +242,7 @@ static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
     vmsg__group_time(x, s->group, true);
     bool identical = same == MATCH_BYTES || (same == MATCH_UNKNOWN && s->len == len && memcmp(s->buf, f, len) == 0);
     if (x->chk && identical) /* the record's bytes are the frame's: handed over without a copy */
-        vmsg__check_slot(x, s, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
+        vmsg__check_slot(x, s, i, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
     else
         feed(x, s->group, s->frame, s->ts_ns, f, len);
     if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)

@@ -86,7 +86,7 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
     if (rewritten)
         vmsg__check(x, s->group, s->frame, x->ours_dir, s->ts_ns, s->buf, s->len);
     else
-        vmsg__check_slot(x, s, x->ours_dir);
+        vmsg__check_slot(x, s, x->pos, x->ours_dir);
 }
 
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,

@@ -150,7 +150,8 @@ struct vmsg__rp {
     struct vmsg__ct *ct;       /* the checker's thread (check_thread.c), NULL: one thread */
     bool ct_when_fast;         /* start it once answers come fast (vmsg__ct_plan) */
     bool ct_attn;              /* the walk published to it: look at its findings and progress */
-    struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published (it may grow), or NULL */
+    struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published nor full (it may grow), or NULL */
+    uint32_t ct_next_seq, ct_next_frame; /* with ct_run: the place and frame (low bits) of a record that grows it */
     unsigned ct_unpub;         /* frames handed to it since the last publication */
     const char *capture;
     struct vmsg_cap_reader *rd;
@@ -316,7 +317,8 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
  * frame's bookkeeping. */
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len);
-/* The same for the bytes of window slot s: vmsg__check_slot, below. */
+/* The same for the bytes of window slot s, record i of the walk:
+ * vmsg__check_slot, below. */
 
 /* cases.c */
 bool vmsg__groups_init(struct vmsg__rp *x);
@@ -396,7 +398,7 @@ bool vmsg__ct_failing(const struct vmsg__rp *x);
  * to its record), as that record's place, which the thread reads itself. */
 void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                     size_t len);
-void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t i, unsigned dir);
 /* Deliver the findings queued so far (on_finding, group counts), without
  * waiting. */
 void vmsg__ct_poll(struct vmsg__rp *x);
@@ -410,28 +412,24 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f);
 
 /* Publish what was handed over (x->ct_run is NULL after). */
 void vmsg__ct_publish(struct vmsg__rp *x);
-/* The place in the walk's order of window slot s: the one in (rtail - ring,
- * rtail] that its ring index gives (rtail - head <= ring). */
-static inline uint32_t vmsg__ct_seq(const struct vmsg__rp *x, const struct vmsg__slot *s)
-{
-    uint64_t last = x->rtail - 1;
-    return (uint32_t)(last - ((last - (uint64_t)(s - x->ring)) & x->mask));
-}
 
-/* Feed the checker with the bytes of window slot s, with its group, frame
- * and time: on the second thread, the next record of the run being handed
- * over grows it here; anything else goes out of line. */
-static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+/* Feed the checker with the bytes of window slot s, record i of the walk
+ * (its place in the walk's order), with its group, frame and time: on the
+ * second thread, the next record of the run being handed over grows it
+ * here; anything else goes out of line. */
+static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t i, unsigned dir)
 {
     struct vmsg__ct_ent *e = x->ct_run;
-    if (e && e->n < 64 && e->group == s->group && vmsg__ct_seq(x, s) == e->seq + e->n &&
-        (uint32_t)s->frame == e->frame + e->n) {
+    if (e && (uint32_t)i == x->ct_next_seq && (uint32_t)s->frame == x->ct_next_frame && e->group == s->group) {
         e->dirs |= (uint64_t)(dir & 1u) << e->n;
-        e->n++;
+        x->ct_next_seq++;
+        x->ct_next_frame++;
+        if (++e->n == 64)
+            x->ct_run = NULL; /* full */
         if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
             vmsg__ct_publish(x);
     } else if (x->ct) {
-        vmsg__ct_check_slot(x, s, dir);
+        vmsg__ct_check_slot(x, s, i, dir);
     } else {
         vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
     }
