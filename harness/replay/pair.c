@@ -26,9 +26,9 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
         x->stop = true;
 }
 
-static void close_slot(struct vmsg__rp *x, uint64_t i)
+/* Record i (in slot s) is paired or given up. */
+static inline void close_slot(struct vmsg__rp *x, struct vmsg__slot *s, uint64_t i)
 {
-    struct vmsg__slot *s = vmsg__win_at(x, i);
     s->done = true;
     if (i < x->pos) {
         x->open_all--;
@@ -58,7 +58,7 @@ static void missing(struct vmsg__rp *x, uint64_t i)
     summary(x, s->buf, s->len, d.expected_msg, sizeof d.expected_msg);
     d.expected_bytes = s->buf;
     d.expected_len = s->len;
-    close_slot(x, i);
+    close_slot(x, s, i);
     vmsg__group_time(x, s->group, true); /* the wait for it is part of its case */
     vmsg__divergence(x, s->group, &d);
 }
@@ -215,29 +215,13 @@ static void compare_paired(struct vmsg__rp *x, const struct vmsg__slot *s, struc
     vmsg__divergence(x, s->group, &d);
 }
 
-/* Inline in vmsg__wait, its only caller: the in-order case (the frame is
- * the oldest open record, byte for byte) runs without a call. */
+/* The frame is paired with record i (slot s); same: what find() knows of
+ * the match. */
 __attribute__((always_inline))
-static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
+static inline void paired(struct vmsg__rp *x, struct vmsg__slot *s, uint64_t i, const uint8_t *f, size_t len,
+                          enum match same)
 {
-    x->st->received++;
-    if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
-        x->awaiting = false;
-        x->lat.answers++;
-        if (x->timing)
-            vmsg__lat_add(&x->lat, vmsg__replay_now_ns() - x->last_send_ns);
-    }
-    uint64_t oldest;
-    enum match same;
-    uint64_t i = find(x, f, len, &oldest, &same);
-    if (i == NONE) {
-        unexpected(x, f, len);
-        return;
-    }
-    struct vmsg__slot *s = vmsg__win_at(x, i);
-    if (i != oldest)
-        x->st->reordered++;
-    close_slot(x, i);
+    close_slot(x, s, i);
     vmsg__clk_tick(x);
     vmsg__group_time(x, s->group, true);
     bool identical = same == MATCH_BYTES || (same == MATCH_UNKNOWN && s->len == len && memcmp(s->buf, f, len) == 0);
@@ -254,6 +238,46 @@ static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
         return;
     }
     compare_paired(x, s, c, f, len);
+}
+
+/* dispatch() when the frame is not the oldest open record byte for byte. */
+__attribute__((noinline))
+static void dispatch_other(struct vmsg__rp *x, const uint8_t *f, size_t len)
+{
+    uint64_t oldest;
+    enum match same;
+    uint64_t i = find(x, f, len, &oldest, &same);
+    if (i == NONE) {
+        unexpected(x, f, len);
+        return;
+    }
+    if (i != oldest)
+        x->st->reordered++;
+    paired(x, vmsg__win_at(x, i), i, f, len, same);
+}
+
+/* Inline in vmsg__wait, its only caller: the in-order case (the frame is
+ * the oldest open record, head, byte for byte; in strict order it pairs
+ * there whatever its bytes) runs without a call. */
+__attribute__((always_inline))
+static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
+{
+    x->st->received++;
+    if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
+        x->awaiting = false;
+        x->lat.answers++;
+        if (x->timing)
+            vmsg__lat_add(&x->lat, vmsg__replay_now_ns() - x->last_send_ns);
+    }
+    uint64_t i = x->head;
+    if (i < x->pos) {
+        struct vmsg__slot *s = vmsg__win_at(x, i);
+        if (s->len == len && memcmp(s->buf, f, len) == 0) {
+            paired(x, s, i, f, len, MATCH_BYTES);
+            return;
+        }
+    }
+    dispatch_other(x, f, len);
 }
 
 /* The oldest open record the wait is for. */
