@@ -316,7 +316,7 @@ static void publish(struct vmsg__ct *a)
     a->handed += x->ct_unpub;
     x->ct_unpub = 0;
     x->ct_run = NULL; /* the thread may read it from now on: it no longer grows */
-    x->ct_attn = true;
+    x->look |= VMSG__LOOK_CT;
     atomic_store_explicit(&a->chk_tail, a->tail_own, memory_order_release);
     atomic_thread_fence(memory_order_seq_cst); /* what was published, before the look at thread_sleeps */
     if (atomic_load_explicit(&a->thread_sleeps, memory_order_relaxed)) {

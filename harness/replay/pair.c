@@ -327,15 +327,15 @@ static void timed_out(struct vmsg__rp *x, enum vmsg__wait what, uint64_t i)
     missing(x, i);
 }
 
-void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
+bool vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
 {
     for (;;) {
         if (x->stop || x->status >= 2)
-            return;
+            return false;
         if (what == VMSG__WAIT_SEND ? !x->open_wait
             : what == VMSG__WAIT_ALL    ? !x->open_all
                                         : x->pos - x->head <= x->behind)
-            return;
+            return true;
         size_t len = 0;
         int rc = vmsg_bus_recv(x->iut, x->rx, x->rxcap, &len, x->o->reply_timeout_ms);
         if (rc == VMSG_BUS_MALFORMED && len > 0)
@@ -346,7 +346,7 @@ void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
         }
         uint64_t i = waited_for(x, what);
         if (i == NONE) /* cannot happen: the counters say one is open */
-            return;
+            return true;
         if (rc == VMSG_BUS_TIMEOUT) {
             timed_out(x, what, i);
             continue;
@@ -354,7 +354,7 @@ void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
         snprintf(x->st->error, sizeof x->st->error, "frame %llu: waiting for the IUT's frame: %s (%s)",
                  (unsigned long long)vmsg__win_at(x, i)->frame, vmsg_bus_error(x->iut), vmsg_bus_status_name(rc));
         x->status = 3;
-        return;
+        return false;
     }
 }
 

@@ -111,20 +111,24 @@ static bool running(const struct vmsg__rp *x)
 static void walk(struct vmsg__rp *x)
 {
     const struct vmsg_replay_opts *o = x->o;
-    uint64_t start = vmsg__replay_now_ns(), first_ts = 0;
-    bool have_first = false;
+    uint64_t start = vmsg__replay_now_ns();
+    vmsg__win_next(x); /* the first record: pacing counts from its time */
+    uint64_t first_ts = x->pos < x->tail ? vmsg__win_at(x, x->pos)->ts_ns : 0;
     for (;;) {
         vmsg__win_next(x);
-        if (x->ct_when_fast && x->lat.stride > 1) {
-            x->ct_when_fast = false; /* answers come fast: checking costs as much as a round trip */
-            vmsg__ct_start(x);
-        }
-        if (x->ct_attn && x->ct) { /* a batch was handed to the second thread */
-            x->ct_attn = false;
-            if (vmsg__ct_failing(x))
-                vmsg__ct_stop(x); /* it competes for a CPU: one thread does better */
-            else
-                vmsg__ct_poll(x); /* its findings, as they come */
+        if (x->look) {
+            if ((x->look & VMSG__LOOK_WHEN_FAST) && x->lat.stride > 1) {
+                /* answers come fast: checking costs as much as a round trip */
+                x->look &= (uint8_t)~VMSG__LOOK_WHEN_FAST;
+                vmsg__ct_start(x);
+            }
+            if (x->look & VMSG__LOOK_CT) { /* a batch was handed to the second thread */
+                x->look &= (uint8_t)~VMSG__LOOK_CT;
+                if (x->ct && vmsg__ct_failing(x))
+                    vmsg__ct_stop(x); /* it competes for a CPU: one thread does better */
+                else if (x->ct)
+                    vmsg__ct_poll(x); /* its findings, as they come */
+            }
         }
         if (!running(x) || x->pos == x->tail)
             return;
@@ -133,14 +137,9 @@ static void walk(struct vmsg__rp *x)
             return;
         x->st->records++;
         x->st->last_frame = s->frame;
-        if (!have_first) {
-            first_ts = s->ts_ns;
-            have_first = true;
-        }
         if (s->ours) {
             /* what the capture shows before it first (strict: nothing is open here) */
-            vmsg__wait(x, VMSG__WAIT_SEND);
-            if (!running(x))
+            if (!vmsg__wait(x, VMSG__WAIT_SEND))
                 return;
             pace(x, s, start, first_ts);
             send_ours(x, s);
@@ -161,7 +160,7 @@ static void walk(struct vmsg__rp *x)
                 vmsg__wait(x, VMSG__WAIT_ALL);
         }
         /* a record `behind` records old is waited for now: the window is bounded */
-        if (x->pos - x->head > x->behind && running(x))
+        if (x->pos - x->head > x->behind)
             vmsg__wait(x, VMSG__WAIT_HEAD);
     }
 }
@@ -202,7 +201,8 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
     }
     if (ok && plan == VMSG__CT_NOW)
         vmsg__ct_start(&x); /* else one thread does it all, at least for now */
-    x.ct_when_fast = ok && plan == VMSG__CT_WHEN_FAST;
+    if (ok && plan == VMSG__CT_WHEN_FAST)
+        x.look = VMSG__LOOK_WHEN_FAST;
     if (!ok) {
         snprintf(st->error, sizeof st->error, "replay: out of memory");
         x.status = 3;

@@ -142,14 +142,18 @@ struct vmsg__ct_ent {
     uint8_t dir;            /* a copy's direction */
 };
 
+/* What the walk has to look at (vmsg__rp.look): answers fast enough to start
+ * the checker's thread (vmsg__ct_plan); a publication to the thread (its
+ * findings and progress). */
+enum { VMSG__LOOK_WHEN_FAST = 1, VMSG__LOOK_CT = 2 };
+
 struct vmsg__rp {
     const struct vmsg_replay_opts *o;
     struct vmsg_replay_stats *st;
     struct vmsg_bus *iut;
     struct vmsg_check *chk;
     struct vmsg__ct *ct;       /* the checker's thread (check_thread.c), NULL: one thread */
-    bool ct_when_fast;         /* start it once answers come fast (vmsg__ct_plan) */
-    bool ct_attn;              /* the walk published to it: look at its findings and progress */
+    uint8_t look;              /* VMSG__LOOK_*: for the walk to look at, one test per record when none */
     struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published nor full (it may grow), or NULL */
     uint32_t ct_next_seq, ct_next_frame; /* with ct_run: the place and frame (low bits) of a record that grows it */
     unsigned ct_unpub;         /* frames handed to it since the last publication */
@@ -304,9 +308,10 @@ void vmsg__bus_end(struct vmsg__rp *x);
  * deferred events (an event not in within the reply timeout is deferred);
  * ALL, nothing behind pos is open; HEAD, the oldest open record (head) is
  * at most `behind` records behind pos. A record not in within the reply
- * timeout is otherwise missing. */
+ * timeout is otherwise missing. True when the replay goes on (not stopped,
+ * status below 2). */
 enum vmsg__wait { VMSG__WAIT_SEND, VMSG__WAIT_ALL, VMSG__WAIT_HEAD };
-void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what);
+bool vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what);
 /* After the capture: a frame within extra_ms is a divergence (extra). */
 void vmsg__extra(struct vmsg__rp *x);
 void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_divergence *d);
