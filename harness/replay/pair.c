@@ -71,8 +71,7 @@ static uint64_t last_frame(struct vmsg__rp *x)
 static void feed(struct vmsg__rp *x, uint32_t group, uint64_t frame, uint64_t ts, const uint8_t *f, size_t len)
 {
     if (x->chk)
-        vmsg__check(x, group, frame, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV, ts,
-                    f, len);
+        vmsg__check(x, group, frame, x->theirs_dir, ts, f, len);
 }
 
 static uint32_t group_of_frame(struct vmsg__rp *x, const uint8_t *f, size_t len)
@@ -226,10 +225,10 @@ static inline void paired(struct vmsg__rp *x, struct vmsg__slot *s, uint64_t i, 
     vmsg__group_time(x, s->group, true);
     bool identical = same == MATCH_BYTES || (same == MATCH_UNKNOWN && s->len == len && memcmp(s->buf, f, len) == 0);
     if (x->chk && identical) /* the record's bytes are the frame's: handed over without a copy */
-        vmsg__check_slot(x, s, i, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
+        vmsg__check_slot(x, s, i, x->theirs_dir);
     else
         feed(x, s->group, s->frame, s->ts_ns, f, len);
-    if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)
+    if (x->tokens && s->kind == VMSG_KIND_REQUEST)
         learn_token(x, s, f, len);
     struct vmsg_replay_case *c = s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL;
     if (identical || same == MATCH_FIELDS) {

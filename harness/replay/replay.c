@@ -29,13 +29,14 @@ void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
     o->instance = -1;
 }
 
-/* Playing the device: our response carries the token the live driver gave
- * the request recorded with the same token (header offset 4, le16). True
- * when that changed the bytes: they are no longer the capture record's. */
+/* Playing the device (x->tokens): our response carries the token the live
+ * driver gave the request recorded with the same token (header offset 4,
+ * le16). True when that changed the bytes: they are no longer the capture
+ * record's. */
 static bool rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     struct vmsg_msg m;
-    if (!x->token || s->len < 8 || s->kind != VMSG_KIND_RESPONSE ||
+    if (s->len < 8 || s->kind != VMSG_KIND_RESPONSE ||
         vmsg_decode_header(x->o->profile, x->o->binding, s->buf, s->len, &m) != VMSG_OK)
         return false;
     for (unsigned i = x->ntok; i-- > 0;)
@@ -47,9 +48,10 @@ static bool rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)
     return false;
 }
 
+/* Timing original or scale: wait until s is due. */
 static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_ns, uint64_t first_ts_ns)
 {
-    if (x->o->timing == VMSG_REPLAY_ASAP || s->ts_ns <= first_ts_ns)
+    if (s->ts_ns <= first_ts_ns)
         return;
     double factor = x->o->timing == VMSG_REPLAY_SCALE ? x->o->scale : 1.0;
     uint64_t due = start_ns + (uint64_t)((double)(s->ts_ns - first_ts_ns) * factor);
@@ -64,7 +66,7 @@ static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_
 
 static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
 {
-    bool rewritten = x->o->as == VMSG_REPLAY_AS_DEVICE && rewrite_token(x, s);
+    bool rewritten = x->tokens && rewrite_token(x, s);
     x->timing = vmsg__lat_pick(&x->lat);
     if (x->timing)
         x->last_send_ns = vmsg__replay_now_ns();
@@ -110,7 +112,7 @@ static bool running(const struct vmsg__rp *x)
 
 static void walk(struct vmsg__rp *x)
 {
-    const struct vmsg_replay_opts *o = x->o;
+    bool paced = x->o->timing != VMSG_REPLAY_ASAP, strict = x->o->strict_order;
     uint64_t start = vmsg__replay_now_ns();
     vmsg__win_next(x); /* the first record: pacing counts from its time */
     uint64_t first_ts = x->pos < x->tail ? vmsg__win_at(x, x->pos)->ts_ns : 0;
@@ -141,7 +143,8 @@ static void walk(struct vmsg__rp *x)
             /* what the capture shows before it first (strict: nothing is open here) */
             if (!vmsg__wait(x, VMSG__WAIT_SEND))
                 return;
-            pace(x, s, start, first_ts);
+            if (paced)
+                pace(x, s, start, first_ts);
             send_ours(x, s);
             x->pos++;
             vmsg__win_passed(x, s);
@@ -156,7 +159,7 @@ static void walk(struct vmsg__rp *x)
             } else {
                 vmsg__win_passed(x, s);
             }
-            if (o->strict_order)
+            if (strict)
                 vmsg__wait(x, VMSG__WAIT_ALL);
         }
         /* a record `behind` records old is waited for now: the window is bounded */
@@ -184,6 +187,8 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
     const struct vmsg_profile_def *pd = vmsg_profile(o->profile);
     x.token = pd && pd->token;
     x.ours_dir = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
+    x.theirs_dir = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV;
+    x.tokens = x.token && o->as == VMSG_REPLAY_AS_DEVICE;
     x.rxcap = RX_CAP;
     x.rx = malloc(x.rxcap);
     enum vmsg__ct_plan plan = vmsg__ct_plan(o);

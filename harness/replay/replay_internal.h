@@ -159,8 +159,9 @@ struct vmsg__rp {
     unsigned ct_unpub;         /* frames handed to it since the last publication */
     const char *capture;
     struct vmsg_cap_reader *rd;
-    unsigned ours_dir;
+    unsigned ours_dir, theirs_dir;
     bool token;                /* the profile has a token */
+    bool tokens;               /* and we play the device: the live driver's tokens are learnt and put in */
     bool stop;                 /* stop_at_first reached */
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
     uint16_t bus;              /* the bus instance replayed (instance.c) */
