@@ -34,8 +34,10 @@ static inline void close_slot(struct vmsg__rp *x, struct vmsg__slot *s, uint64_t
         x->open_all--;
         if (!s->deferred)
             x->open_wait--;
-        if (i == x->head)
+        if (i == x->head) { /* done: head passes it, and the next ones done */
+            x->head++;
             vmsg__win_retire(x);
+        }
     }
 }
 
