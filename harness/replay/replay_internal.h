@@ -62,7 +62,7 @@ static inline void vmsg__lat_add(struct vmsg__lat *l, uint64_t ns)
 {
     l->hist[vmsg__lat_bucket(ns)]++;
     l->sum_ns += ns;
-    if (l->n == 0 || ns < l->min_ns)
+    if (ns < l->min_ns)
         l->min_ns = ns;
     if (ns > l->max_ns)
         l->max_ns = ns;
