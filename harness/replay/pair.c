@@ -336,7 +336,8 @@ static void timed_out(struct vmsg__rp *x, enum vmsg__wait what, uint64_t i)
     missing(x, i);
 }
 
-bool vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
+__attribute__((always_inline))
+static inline bool wait_until(struct vmsg__rp *x, enum vmsg__wait what)
 {
     for (;;) {
         if (x->stop || x->status >= 2)
@@ -365,6 +366,12 @@ bool vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
         x->status = 3;
         return false;
     }
+}
+
+bool vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
+{
+    /* the wait before each send with its condition known (a copy of the loop) */
+    return what == VMSG__WAIT_SEND ? wait_until(x, VMSG__WAIT_SEND) : wait_until(x, what);
 }
 
 void vmsg__extra(struct vmsg__rp *x)
