@@ -289,7 +289,7 @@ static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
 __attribute__((always_inline))
 static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
 {
-    x->st->received++;
+    x->received++;
     if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
         x->awaiting = false;
         x->lat.answers++;
@@ -379,7 +379,7 @@ void vmsg__extra(struct vmsg__rp *x)
     size_t len = 0;
     if (vmsg_bus_recv(x->iut, x->rx, x->rxcap, &len, x->o->extra_ms) != VMSG_BUS_OK)
         return;
-    x->st->received++;
+    x->received++;
     uint32_t g = group_of_frame(x, x->rx, len);
     feed(x, g, 0, 0, x->rx, len);
     struct vmsg_replay_divergence d;

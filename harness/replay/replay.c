@@ -78,7 +78,7 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
         return;
     }
     x->awaiting = true;
-    x->st->sent++;
+    x->sent++;
     s->done = true;
     if (s->group != VMSG__NO_GROUP)
         x->groups[s->group].c.sent++;
@@ -137,8 +137,8 @@ static void walk(struct vmsg__rp *x)
         struct vmsg__slot *s = vmsg__win_at(x, x->pos);
         if (s->bad && !vmsg__win_check(x, s))
             return;
-        x->st->records++;
-        x->st->last_frame = s->frame;
+        x->records++;
+        x->last_frame = s->frame;
         if (s->ours) {
             /* what the capture shows before it first (strict: nothing is open here) */
             if (!vmsg__wait(x, VMSG__WAIT_SEND))
@@ -222,6 +222,10 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
         if (running(&x) && o->extra_ms > 0)
             vmsg__extra(&x);
     }
+    st->records = x.records;
+    st->sent = x.sent;
+    st->received = x.received;
+    st->last_frame = x.last_frame;
     st->threads = x.ct ? 2 : 1;
     vmsg__ct_stop(&x); /* the checker is ours again */
     if (x.chk) {
