@@ -224,21 +224,24 @@ static inline void paired(struct vmsg__rp *x, struct vmsg__slot *s, uint64_t i, 
 {
     close_slot(x, s, i);
     vmsg__clk_tick(x);
-    vmsg__group_time(x, s->group, true);
     bool identical = same == MATCH_BYTES || (same == MATCH_UNKNOWN && s->len == len && memcmp(s->buf, f, len) == 0);
+    bool matched = identical || same == MATCH_FIELDS;
+    if (s->group != VMSG__NO_GROUP) { /* its time (vmsg__group_time), and counted if it matches */
+        struct vmsg__group *gr = &x->groups[s->group];
+        if (!gr->t_first)
+            gr->t_first = x->clk_ns;
+        gr->t_last = x->clk_ns;
+        if (matched)
+            gr->c.matched++;
+    }
     if (x->chk && identical) /* the record's bytes are the frame's: handed over without a copy */
         vmsg__check_slot(x, s, i, x->theirs_dir);
     else
         feed(x, s->group, s->frame, s->ts_ns, f, len);
     if (x->tokens && s->kind == VMSG_KIND_REQUEST)
         learn_token(x, s, f, len);
-    struct vmsg_replay_case *c = s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL;
-    if (identical || same == MATCH_FIELDS) {
-        if (c)
-            c->matched++;
-        return;
-    }
-    compare_paired(x, s, c, f, len);
+    if (!matched)
+        compare_paired(x, s, s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL, f, len);
 }
 
 /* dispatch() when the frame is not the oldest open record byte for byte. */
