@@ -147,7 +147,7 @@ static void walk(struct vmsg__rp *x)
                 pace(x, s, start, first_ts);
             send_ours(x, s);
             x->pos++;
-            vmsg__win_passed(x, s);
+            vmsg__win_passed(x);
         } else {
             if (s->group != VMSG__NO_GROUP)
                 x->groups[s->group].c.expected++;
@@ -157,7 +157,7 @@ static void walk(struct vmsg__rp *x)
                 x->open_all++;
                 x->open_wait++;
             } else {
-                vmsg__win_passed(x, s);
+                vmsg__win_passed(x);
             }
             if (strict)
                 vmsg__wait(x, VMSG__WAIT_ALL);

@@ -239,10 +239,11 @@ static inline void vmsg__win_retire(struct vmsg__rp *x)
         x->head++;
     }
 }
-/* The walk moved pos past slot s (ours, or done already: head may pass it). */
-static inline void vmsg__win_passed(struct vmsg__rp *x, const struct vmsg__slot *s)
+/* The walk moved pos past a record that is ours, or done already: head,
+ * if it was there, passes it. */
+static inline void vmsg__win_passed(struct vmsg__rp *x)
 {
-    if (x->head + 1 == x->pos && (s->ours || s->done))
+    if (x->head + 1 == x->pos)
         x->head = x->pos;
 }
 /* The walk takes slot s (at tail) into its window: its exchange group
