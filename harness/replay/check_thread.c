@@ -313,8 +313,8 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f)
 static void publish(struct vmsg__ct *a)
 {
     struct vmsg__rp *x = a->x;
-    a->handed += x->ct_unpub;
-    x->ct_unpub = 0;
+    a->handed += VMSG__CT_PUBLISH_EVERY - x->ct_left;
+    x->ct_left = VMSG__CT_PUBLISH_EVERY;
     x->ct_run = NULL; /* the thread may read it from now on: it no longer grows */
     x->look |= VMSG__LOOK_CT;
     atomic_store_explicit(&a->chk_tail, a->tail_own, memory_order_release);
@@ -399,7 +399,7 @@ static void handed(struct vmsg__rp *x, struct vmsg__ct_ent *run)
 {
     x->ct->tail_own++;
     x->ct_run = run;
-    if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+    if (--x->ct_left == 0)
         publish(x->ct);
 }
 
@@ -537,6 +537,7 @@ bool vmsg__ct_start(struct vmsg__rp *x)
         destroy(a);
         return false;
     }
+    x->ct_left = VMSG__CT_PUBLISH_EVERY;
     x->ct = a; /* before the thread looks at it (vmsg__group_finding) */
     if (pthread_create(&a->th, NULL, run, a) != 0) {
         x->ct = NULL;

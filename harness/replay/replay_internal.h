@@ -156,7 +156,7 @@ struct vmsg__rp {
     uint8_t look;              /* VMSG__LOOK_*: for the walk to look at, one test per record when none */
     struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published nor full (it may grow), or NULL */
     uint32_t ct_next_seq, ct_next_frame; /* with ct_run: the place and frame (low bits) of a record that grows it */
-    unsigned ct_unpub;         /* frames handed to it since the last publication */
+    unsigned ct_left;          /* frames to hand to it before the next publication (of VMSG__CT_PUBLISH_EVERY) */
     const char *capture;
     struct vmsg_cap_reader *rd;
     unsigned ours_dir, theirs_dir;
@@ -434,7 +434,7 @@ static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot 
         x->ct_next_frame++;
         if (++e->n == 64)
             x->ct_run = NULL; /* full */
-        if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+        if (--x->ct_left == 0)
             vmsg__ct_publish(x);
     } else if (x->ct) {
         vmsg__ct_check_slot(x, s, i, dir);
