@@ -156,6 +156,7 @@ struct vmsg__rp {
     uint8_t look;              /* VMSG__LOOK_*: for the walk to look at, one test per record when none */
     struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published nor full (it may grow), or NULL */
     uint32_t ct_next_seq, ct_next_frame; /* with ct_run: the place and frame (low bits) of a record that grows it */
+    uint64_t ct_bit;           /* with ct_run: its next record's bit in dirs (its n is written when it ends) */
     unsigned ct_left;          /* frames to hand to it before the next publication (of VMSG__CT_PUBLISH_EVERY) */
     const char *capture;
     struct vmsg_cap_reader *rd;
@@ -429,11 +430,15 @@ static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot 
 {
     struct vmsg__ct_ent *e = x->ct_run;
     if (e && (uint32_t)i == x->ct_next_seq && (uint32_t)s->frame == x->ct_next_frame && e->group == s->group) {
-        e->dirs |= (uint64_t)(dir & 1u) << e->n;
+        if (dir & 1u)
+            e->dirs |= x->ct_bit;
+        x->ct_bit <<= 1;
         x->ct_next_seq++;
         x->ct_next_frame++;
-        if (++e->n == 64)
-            x->ct_run = NULL; /* full */
+        if (!x->ct_bit) { /* full */
+            e->n = 64;
+            x->ct_run = NULL;
+        }
         if (--x->ct_left == 0)
             vmsg__ct_publish(x);
     } else if (x->ct) {
