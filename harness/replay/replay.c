@@ -137,12 +137,13 @@ static void walk(struct vmsg__rp *x)
         struct vmsg__slot *s = vmsg__win_at(x, x->pos);
         if (s->bad && !vmsg__win_check(x, s))
             return;
-        x->records++;
         x->last_frame = s->frame;
         if (s->ours) {
             /* what the capture shows before it first (strict: nothing is open here) */
-            if (!vmsg__wait(x, VMSG__WAIT_SEND))
+            if (!vmsg__wait(x, VMSG__WAIT_SEND)) {
+                x->held = true;
                 return;
+            }
             if (paced)
                 pace(x, s, start, first_ts);
             send_ours(x, s);
@@ -222,7 +223,7 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
         if (running(&x) && o->extra_ms > 0)
             vmsg__extra(&x);
     }
-    st->records = x.records;
+    st->records = x.pos + x.held; /* every record the walk passed, or reached */
     st->sent = x.sent;
     st->received = x.received;
     st->last_frame = x.last_frame;

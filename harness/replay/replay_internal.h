@@ -165,7 +165,8 @@ struct vmsg__rp {
     bool tokens;               /* and we play the device: the live driver's tokens are learnt and put in */
     bool stop;                 /* stop_at_first reached */
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
-    uint64_t records, sent, received, last_frame; /* the statistics' counts, kept here and put there at the end */
+    uint64_t sent, received, last_frame; /* the statistics' counts, kept here and put there at the end */
+    bool held;                 /* the walk stopped at a record it reached, before sending it (records: pos + 1) */
     uint16_t bus;              /* the bus instance replayed (instance.c) */
 
     /* the window: records [head, tail) of the capture, walk at pos, head the
