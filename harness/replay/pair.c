@@ -1,8 +1,8 @@
 /* The receiving side of a replay: wait for the IUT's frames, pair each with
  * an expected record of the window (vmsg/replay.h says how), feed it to the
- * checker and compare. The common case (the frame is the next expected
- * record, byte for byte) costs one memcmp: frames are decoded only to pair
- * out of order or to explain a difference. */
+ * checker and compare. The common case (the frame is the oldest open
+ * record, byte for byte) costs one comparison of the bytes: frames are
+ * decoded only to pair out of order or to explain a difference. */
 #include <stdio.h>
 #include <string.h>
 
