@@ -223,7 +223,7 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
         if (running(&x) && o->extra_ms > 0)
             vmsg__extra(&x);
     }
-    st->records = x.pos + x.held; /* every record the walk passed, or reached */
+    st->records = x.pos + (x.held ? 1 : 0); /* every record the walk passed, or reached */
     st->sent = x.sent;
     st->received = x.received;
     st->last_frame = x.last_frame;
