@@ -309,14 +309,23 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f)
 
 /* ---- the walk --------------------------------------------------------- */
 
+/* The run being grown (if any) no longer grows: its record count, from
+ * the bit its next record would have had. */
+static void run_end(struct vmsg__rp *x)
+{
+    if (x->ct_run)
+        x->ct_run->n = (uint8_t)__builtin_ctzll(x->ct_bit);
+    x->ct_run = NULL;
+}
+
 /* Publish the walk's tail, and wake the thread if it sleeps. */
 static void publish(struct vmsg__ct *a)
 {
     struct vmsg__rp *x = a->x;
-    a->handed += x->ct_unpub;
-    x->ct_unpub = 0;
-    x->ct_run = NULL; /* the thread may read it from now on: it no longer grows */
-    x->ct_attn = true;
+    a->handed += VMSG__CT_PUBLISH_EVERY - x->ct_left;
+    x->ct_left = VMSG__CT_PUBLISH_EVERY;
+    run_end(x); /* the thread may read it from now on */
+    x->look |= VMSG__LOOK_CT;
     atomic_store_explicit(&a->chk_tail, a->tail_own, memory_order_release);
     atomic_thread_fence(memory_order_seq_cst); /* what was published, before the look at thread_sleeps */
     if (atomic_load_explicit(&a->thread_sleeps, memory_order_relaxed)) {
@@ -394,23 +403,28 @@ void vmsg__ct_publish(struct vmsg__rp *x)
     publish(x->ct);
 }
 
-/* A frame handed over in a new entry (run: a run, which may grow). */
+/* A frame handed over in a new entry (run: a run, which may grow), the
+ * last run ended (run_end) before. */
 static void handed(struct vmsg__rp *x, struct vmsg__ct_ent *run)
 {
     x->ct->tail_own++;
     x->ct_run = run;
-    if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+    if (--x->ct_left == 0)
         publish(x->ct);
 }
 
-void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t i, unsigned dir)
 {
+    run_end(x);
     struct vmsg__ct_ent *e = entry(x->ct);
-    e->seq = vmsg__ct_seq(x, s);
+    e->seq = (uint32_t)i;
     e->frame = (uint32_t)s->frame;
     e->group = s->group;
     e->dirs = dir & 1u;
     e->n = 1;
+    x->ct_bit = 2;
+    x->ct_next_seq = e->seq + 1;
+    x->ct_next_frame = e->frame + 1;
     handed(x, e);
 }
 
@@ -418,6 +432,7 @@ void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned
                     size_t len)
 {
     struct vmsg__ct *a = x->ct;
+    run_end(x);
     struct vmsg__ct_ent *e = entry(a);
     struct chk_copy *c = &a->copies[a->tail_own & (CHK_N - 1)];
     uint8_t *buf = vmsg__hold(c->inl, &c->heap, &c->cap, len);
@@ -535,6 +550,7 @@ bool vmsg__ct_start(struct vmsg__rp *x)
         destroy(a);
         return false;
     }
+    x->ct_left = VMSG__CT_PUBLISH_EVERY;
     x->ct = a; /* before the thread looks at it (vmsg__group_finding) */
     if (pthread_create(&a->th, NULL, run, a) != 0) {
         x->ct = NULL;

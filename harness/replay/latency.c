@@ -22,6 +22,7 @@
 bool vmsg__lat_init(struct vmsg__lat *l)
 {
     memset(l, 0, sizeof *l);
+    l->min_ns = UINT64_MAX; /* any first answer is below it */
     l->stride = 1;
     l->hist = calloc(VMSG__LAT_BUCKETS, sizeof *l->hist);
     return l->hist != NULL;

@@ -1,8 +1,8 @@
 /* The receiving side of a replay: wait for the IUT's frames, pair each with
  * an expected record of the window (vmsg/replay.h says how), feed it to the
- * checker and compare. The common case (the frame is the next expected
- * record, byte for byte) costs one memcmp: frames are decoded only to pair
- * out of order or to explain a difference. */
+ * checker and compare. The common case (the frame is the oldest open
+ * record, byte for byte) costs one comparison of the bytes: frames are
+ * decoded only to pair out of order or to explain a difference. */
 #include <stdio.h>
 #include <string.h>
 
@@ -26,14 +26,18 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
         x->stop = true;
 }
 
-static void close_slot(struct vmsg__rp *x, uint64_t i)
+/* Record i (in slot s) is paired or given up. */
+static inline void close_slot(struct vmsg__rp *x, struct vmsg__slot *s, uint64_t i)
 {
-    struct vmsg__slot *s = vmsg__win_at(x, i);
     s->done = true;
     if (i < x->pos) {
         x->open_all--;
         if (!s->deferred)
             x->open_wait--;
+        if (i == x->head) { /* done: head passes it, and the next ones done */
+            x->head++;
+            vmsg__win_retire(x);
+        }
     }
 }
 
@@ -56,7 +60,7 @@ static void missing(struct vmsg__rp *x, uint64_t i)
     summary(x, s->buf, s->len, d.expected_msg, sizeof d.expected_msg);
     d.expected_bytes = s->buf;
     d.expected_len = s->len;
-    close_slot(x, i);
+    close_slot(x, s, i);
     vmsg__group_time(x, s->group, true); /* the wait for it is part of its case */
     vmsg__divergence(x, s->group, &d);
 }
@@ -69,8 +73,7 @@ static uint64_t last_frame(struct vmsg__rp *x)
 static void feed(struct vmsg__rp *x, uint32_t group, uint64_t frame, uint64_t ts, const uint8_t *f, size_t len)
 {
     if (x->chk)
-        vmsg__check(x, group, frame, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV, ts,
-                    f, len);
+        vmsg__check(x, group, frame, x->theirs_dir, ts, f, len);
 }
 
 static uint32_t group_of_frame(struct vmsg__rp *x, const uint8_t *f, size_t len)
@@ -116,12 +119,15 @@ static uint64_t find_other(struct vmsg__rp *x, const uint8_t *f, size_t len, uin
  * because it matches but for what --ignore masks). */
 static inline uint64_t find(struct vmsg__rp *x, const uint8_t *f, size_t len, uint64_t *oldest, enum match *same)
 {
-    uint64_t first = NONE;
-    for (uint64_t i = x->head; i < x->tail; i++) {
-        const struct vmsg__slot *s = vmsg__win_at(x, i);
-        if (!s->ours && !s->done) {
-            first = i;
-            break;
+    uint64_t first = x->head; /* the oldest open one behind pos, if any */
+    if (first == x->pos) {
+        first = NONE;
+        for (uint64_t i = x->pos; i < x->tail; i++) {
+            const struct vmsg__slot *s = vmsg__win_at(x, i);
+            if (!s->ours && !s->done) {
+                first = i;
+                break;
+            }
         }
     }
     *oldest = first;
@@ -210,18 +216,38 @@ static void compare_paired(struct vmsg__rp *x, const struct vmsg__slot *s, struc
     vmsg__divergence(x, s->group, &d);
 }
 
-/* Inline in vmsg__wait, its only caller: the in-order case (the frame is
- * the oldest open record, byte for byte) runs without a call. */
+/* The frame is paired with record i (slot s); same: what find() knows of
+ * the match. */
 __attribute__((always_inline))
-static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
+static inline void paired(struct vmsg__rp *x, struct vmsg__slot *s, uint64_t i, const uint8_t *f, size_t len,
+                          enum match same)
 {
-    x->st->received++;
-    if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
-        x->awaiting = false;
-        x->lat.answers++;
-        if (x->timing)
-            vmsg__lat_add(&x->lat, vmsg__replay_now_ns() - x->last_send_ns);
+    close_slot(x, s, i);
+    vmsg__clk_tick(x);
+    bool identical = same == MATCH_BYTES || (same == MATCH_UNKNOWN && s->len == len && memcmp(s->buf, f, len) == 0);
+    bool matched = identical || same == MATCH_FIELDS;
+    if (s->group != VMSG__NO_GROUP) { /* its time (vmsg__group_time), and counted if it matches */
+        struct vmsg__group *gr = &x->groups[s->group];
+        if (!gr->t_first)
+            gr->t_first = x->clk_ns;
+        gr->t_last = x->clk_ns;
+        if (matched)
+            gr->c.matched++;
     }
+    if (x->chk && identical) /* the record's bytes are the frame's: handed over without a copy */
+        vmsg__check_slot(x, s, i, x->theirs_dir);
+    else
+        feed(x, s->group, s->frame, s->ts_ns, f, len);
+    if (x->tokens && s->kind == VMSG_KIND_REQUEST)
+        learn_token(x, s, f, len);
+    if (!matched)
+        compare_paired(x, s, s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL, f, len);
+}
+
+/* dispatch() when the frame is not the oldest open record byte for byte. */
+__attribute__((noinline))
+static void dispatch_other(struct vmsg__rp *x, const uint8_t *f, size_t len)
+{
     uint64_t oldest;
     enum match same;
     uint64_t i = find(x, f, len, &oldest, &same);
@@ -229,26 +255,59 @@ static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
         unexpected(x, f, len);
         return;
     }
-    struct vmsg__slot *s = vmsg__win_at(x, i);
     if (i != oldest)
         x->st->reordered++;
-    close_slot(x, i);
-    vmsg__clk_tick(x);
-    vmsg__group_time(x, s->group, true);
-    bool identical = same == MATCH_BYTES || (same == MATCH_UNKNOWN && s->len == len && memcmp(s->buf, f, len) == 0);
-    if (x->chk && identical) /* the record's bytes are the frame's: handed over without a copy */
-        vmsg__check_slot(x, s, x->ours_dir == VMSG_DIR_DRV_TO_DEV ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV);
-    else
-        feed(x, s->group, s->frame, s->ts_ns, f, len);
-    if (x->o->as == VMSG_REPLAY_AS_DEVICE && x->token && s->kind == VMSG_KIND_REQUEST)
-        learn_token(x, s, f, len);
-    struct vmsg_replay_case *c = s->group != VMSG__NO_GROUP ? &x->groups[s->group].c : NULL;
-    if (identical || same == MATCH_FIELDS) {
-        if (c)
-            c->matched++;
-        return;
+    paired(x, vmsg__win_at(x, i), i, f, len, same);
+}
+
+/* Equal bytes, for a frame that fits in a slot (8 to VMSG__SLOT_INLINE
+ * bytes): 8-byte words, the last one overlapping, without the call to
+ * memcmp (which costs as much as the comparison). */
+static inline bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    if (n < 8 || n > VMSG__SLOT_INLINE)
+        return memcmp(a, b, n) == 0;
+    uint64_t u, v, d = 0;
+    if (n <= 16) { /* most messages: two words */
+        memcpy(&u, a, 8);
+        memcpy(&v, b, 8);
+        d = u ^ v;
+        memcpy(&u, a + n - 8, 8);
+        memcpy(&v, b + n - 8, 8);
+        return (d | (u ^ v)) == 0;
     }
-    compare_paired(x, s, c, f, len);
+    for (size_t k = 0; k + 8 < n; k += 8) {
+        memcpy(&u, a + k, 8);
+        memcpy(&v, b + k, 8);
+        d |= u ^ v;
+    }
+    memcpy(&u, a + n - 8, 8);
+    memcpy(&v, b + n - 8, 8);
+    return (d | (u ^ v)) == 0;
+}
+
+/* Inline in vmsg__wait, its only caller: the in-order case (the frame is
+ * the oldest open record, head, byte for byte; in strict order it pairs
+ * there whatever its bytes) runs without a call. */
+__attribute__((always_inline))
+static inline void dispatch(struct vmsg__rp *x, const uint8_t *f, size_t len)
+{
+    x->received++;
+    if (x->awaiting) { /* the round trip: our last frame to the first frame after it */
+        x->awaiting = false;
+        x->lat.answers++;
+        if (x->timing)
+            vmsg__lat_add(&x->lat, vmsg__replay_now_ns() - x->last_send_ns);
+    }
+    uint64_t i = x->head;
+    if (i < x->pos) {
+        struct vmsg__slot *s = vmsg__win_at(x, i);
+        if (s->len == len && same_bytes(s->buf, f, len)) {
+            paired(x, s, i, f, len, MATCH_BYTES);
+            return;
+        }
+    }
+    dispatch_other(x, f, len);
 }
 
 /* The oldest open record the wait is for. */
@@ -280,15 +339,16 @@ static void timed_out(struct vmsg__rp *x, enum vmsg__wait what, uint64_t i)
     missing(x, i);
 }
 
-void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
+__attribute__((always_inline))
+static inline bool wait_until(struct vmsg__rp *x, enum vmsg__wait what)
 {
     for (;;) {
         if (x->stop || x->status >= 2)
-            return;
+            return false;
         if (what == VMSG__WAIT_SEND ? !x->open_wait
             : what == VMSG__WAIT_ALL    ? !x->open_all
-                                        : x->head >= x->pos || vmsg__win_at(x, x->head)->done)
-            return;
+                                        : x->pos - x->head <= x->behind)
+            return true;
         size_t len = 0;
         int rc = vmsg_bus_recv(x->iut, x->rx, x->rxcap, &len, x->o->reply_timeout_ms);
         if (rc == VMSG_BUS_MALFORMED && len > 0)
@@ -299,7 +359,7 @@ void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
         }
         uint64_t i = waited_for(x, what);
         if (i == NONE) /* cannot happen: the counters say one is open */
-            return;
+            return true;
         if (rc == VMSG_BUS_TIMEOUT) {
             timed_out(x, what, i);
             continue;
@@ -307,8 +367,14 @@ void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
         snprintf(x->st->error, sizeof x->st->error, "frame %llu: waiting for the IUT's frame: %s (%s)",
                  (unsigned long long)vmsg__win_at(x, i)->frame, vmsg_bus_error(x->iut), vmsg_bus_status_name(rc));
         x->status = 3;
-        return;
+        return false;
     }
+}
+
+bool vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what)
+{
+    /* the wait before each send with its condition known (a copy of the loop) */
+    return what == VMSG__WAIT_SEND ? wait_until(x, VMSG__WAIT_SEND) : wait_until(x, what);
 }
 
 void vmsg__extra(struct vmsg__rp *x)
@@ -316,7 +382,7 @@ void vmsg__extra(struct vmsg__rp *x)
     size_t len = 0;
     if (vmsg_bus_recv(x->iut, x->rx, x->rxcap, &len, x->o->extra_ms) != VMSG_BUS_OK)
         return;
-    x->st->received++;
+    x->received++;
     uint32_t g = group_of_frame(x, x->rx, len);
     feed(x, g, 0, 0, x->rx, len);
     struct vmsg_replay_divergence d;

@@ -29,13 +29,14 @@ void vmsg_replay_opts_init(struct vmsg_replay_opts *o)
     o->instance = -1;
 }
 
-/* Playing the device: our response carries the token the live driver gave
- * the request recorded with the same token (header offset 4, le16). True
- * when that changed the bytes: they are no longer the capture record's. */
+/* Playing the device (x->tokens): our response carries the token the live
+ * driver gave the request recorded with the same token (header offset 4,
+ * le16). True when that changed the bytes: they are no longer the capture
+ * record's. */
 static bool rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)
 {
     struct vmsg_msg m;
-    if (!x->token || s->len < 8 || s->kind != VMSG_KIND_RESPONSE ||
+    if (s->len < 8 || s->kind != VMSG_KIND_RESPONSE ||
         vmsg_decode_header(x->o->profile, x->o->binding, s->buf, s->len, &m) != VMSG_OK)
         return false;
     for (unsigned i = x->ntok; i-- > 0;)
@@ -47,9 +48,10 @@ static bool rewrite_token(struct vmsg__rp *x, struct vmsg__slot *s)
     return false;
 }
 
+/* Timing original or scale: wait until s is due. */
 static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_ns, uint64_t first_ts_ns)
 {
-    if (x->o->timing == VMSG_REPLAY_ASAP || s->ts_ns <= first_ts_ns)
+    if (s->ts_ns <= first_ts_ns)
         return;
     double factor = x->o->timing == VMSG_REPLAY_SCALE ? x->o->scale : 1.0;
     uint64_t due = start_ns + (uint64_t)((double)(s->ts_ns - first_ts_ns) * factor);
@@ -64,7 +66,7 @@ static void pace(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t start_
 
 static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
 {
-    bool rewritten = x->o->as == VMSG_REPLAY_AS_DEVICE && rewrite_token(x, s);
+    bool rewritten = x->tokens && rewrite_token(x, s);
     x->timing = vmsg__lat_pick(&x->lat);
     if (x->timing)
         x->last_send_ns = vmsg__replay_now_ns();
@@ -76,7 +78,7 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
         return;
     }
     x->awaiting = true;
-    x->st->sent++;
+    x->sent++;
     s->done = true;
     if (s->group != VMSG__NO_GROUP)
         x->groups[s->group].c.sent++;
@@ -86,7 +88,7 @@ static void send_ours(struct vmsg__rp *x, struct vmsg__slot *s)
     if (rewritten)
         vmsg__check(x, s->group, s->frame, x->ours_dir, s->ts_ns, s->buf, s->len);
     else
-        vmsg__check_slot(x, s, x->ours_dir);
+        vmsg__check_slot(x, s, x->pos, x->ours_dir);
 }
 
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
@@ -110,42 +112,43 @@ static bool running(const struct vmsg__rp *x)
 
 static void walk(struct vmsg__rp *x)
 {
-    const struct vmsg_replay_opts *o = x->o;
-    uint64_t start = vmsg__replay_now_ns(), first_ts = 0;
-    bool have_first = false;
+    bool paced = x->o->timing != VMSG_REPLAY_ASAP, strict = x->o->strict_order;
+    uint64_t start = vmsg__replay_now_ns();
+    vmsg__win_next(x); /* the first record: pacing counts from its time */
+    uint64_t first_ts = x->pos < x->tail ? vmsg__win_at(x, x->pos)->ts_ns : 0;
     for (;;) {
         vmsg__win_next(x);
-        vmsg__win_retire(x);
-        if (x->ct_when_fast && x->lat.stride > 1) {
-            x->ct_when_fast = false; /* answers come fast: checking costs as much as a round trip */
-            vmsg__ct_start(x);
-        }
-        if (x->ct_attn && x->ct) { /* a batch was handed to the second thread */
-            x->ct_attn = false;
-            if (vmsg__ct_failing(x))
-                vmsg__ct_stop(x); /* it competes for a CPU: one thread does better */
-            else
-                vmsg__ct_poll(x); /* its findings, as they come */
+        if (x->look) {
+            if ((x->look & VMSG__LOOK_WHEN_FAST) && x->lat.stride > 1) {
+                /* answers come fast: checking costs as much as a round trip */
+                x->look &= (uint8_t)~VMSG__LOOK_WHEN_FAST;
+                vmsg__ct_start(x);
+            }
+            if (x->look & VMSG__LOOK_CT) { /* a batch was handed to the second thread */
+                x->look &= (uint8_t)~VMSG__LOOK_CT;
+                if (x->ct && vmsg__ct_failing(x))
+                    vmsg__ct_stop(x); /* it competes for a CPU: one thread does better */
+                else if (x->ct)
+                    vmsg__ct_poll(x); /* its findings, as they come */
+            }
         }
         if (!running(x) || x->pos == x->tail)
             return;
         struct vmsg__slot *s = vmsg__win_at(x, x->pos);
         if (s->bad && !vmsg__win_check(x, s))
             return;
-        x->st->records++;
-        x->st->last_frame = s->frame;
-        if (!have_first) {
-            first_ts = s->ts_ns;
-            have_first = true;
-        }
+        x->last_frame = s->frame;
         if (s->ours) {
             /* what the capture shows before it first (strict: nothing is open here) */
-            vmsg__wait(x, VMSG__WAIT_SEND);
-            if (!running(x))
+            if (!vmsg__wait(x, VMSG__WAIT_SEND)) {
+                x->held = true;
                 return;
-            pace(x, s, start, first_ts);
+            }
+            if (paced)
+                pace(x, s, start, first_ts);
             send_ours(x, s);
             x->pos++;
+            vmsg__win_passed(x);
         } else {
             if (s->group != VMSG__NO_GROUP)
                 x->groups[s->group].c.expected++;
@@ -154,15 +157,15 @@ static void walk(struct vmsg__rp *x)
             if (!s->done) { /* not already paired ahead of its place */
                 x->open_all++;
                 x->open_wait++;
+            } else {
+                vmsg__win_passed(x);
             }
-            if (o->strict_order)
+            if (strict)
                 vmsg__wait(x, VMSG__WAIT_ALL);
         }
         /* a record `behind` records old is waited for now: the window is bounded */
-        while (running(x) && x->pos - x->head > x->behind) {
+        if (x->pos - x->head > x->behind)
             vmsg__wait(x, VMSG__WAIT_HEAD);
-            vmsg__win_retire(x);
-        }
     }
 }
 
@@ -185,6 +188,8 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
     const struct vmsg_profile_def *pd = vmsg_profile(o->profile);
     x.token = pd && pd->token;
     x.ours_dir = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DRV_TO_DEV : VMSG_DIR_DEV_TO_DRV;
+    x.theirs_dir = o->as == VMSG_REPLAY_AS_DRIVER ? VMSG_DIR_DEV_TO_DRV : VMSG_DIR_DRV_TO_DEV;
+    x.tokens = x.token && o->as == VMSG_REPLAY_AS_DEVICE;
     x.rxcap = RX_CAP;
     x.rx = malloc(x.rxcap);
     enum vmsg__ct_plan plan = vmsg__ct_plan(o);
@@ -202,7 +207,8 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
     }
     if (ok && plan == VMSG__CT_NOW)
         vmsg__ct_start(&x); /* else one thread does it all, at least for now */
-    x.ct_when_fast = ok && plan == VMSG__CT_WHEN_FAST;
+    if (ok && plan == VMSG__CT_WHEN_FAST)
+        x.look = VMSG__LOOK_WHEN_FAST;
     if (!ok) {
         snprintf(st->error, sizeof st->error, "replay: out of memory");
         x.status = 3;
@@ -217,6 +223,10 @@ int vmsg_replay_run(const char *capture, struct vmsg_bus *iut, const struct vmsg
         if (running(&x) && o->extra_ms > 0)
             vmsg__extra(&x);
     }
+    st->records = x.pos + (x.held ? 1 : 0); /* every record the walk passed, or reached */
+    st->sent = x.sent;
+    st->received = x.received;
+    st->last_frame = x.last_frame;
     st->threads = x.ct ? 2 : 1;
     vmsg__ct_stop(&x); /* the checker is ours again */
     if (x.chk) {

@@ -62,7 +62,7 @@ static inline void vmsg__lat_add(struct vmsg__lat *l, uint64_t ns)
 {
     l->hist[vmsg__lat_bucket(ns)]++;
     l->sum_ns += ns;
-    if (l->n == 0 || ns < l->min_ns)
+    if (ns < l->min_ns)
         l->min_ns = ns;
     if (ns > l->max_ns)
         l->max_ns = ns;
@@ -145,25 +145,35 @@ struct vmsg__ct_ent {
     uint8_t dir;            /* a copy's direction */
 };
 
+/* What the walk has to look at (vmsg__rp.look): answers fast enough to start
+ * the checker's thread (vmsg__ct_plan); a publication to the thread (its
+ * findings and progress). */
+enum { VMSG__LOOK_WHEN_FAST = 1, VMSG__LOOK_CT = 2 };
+
 struct vmsg__rp {
     const struct vmsg_replay_opts *o;
     struct vmsg_replay_stats *st;
     struct vmsg_bus *iut;
     struct vmsg_check *chk;
     struct vmsg__ct *ct;       /* the checker's thread (check_thread.c), NULL: one thread */
-    bool ct_when_fast;         /* start it once answers come fast (vmsg__ct_plan) */
-    bool ct_attn;              /* the walk published to it: look at its findings and progress */
-    struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published (it may grow), or NULL */
-    unsigned ct_unpub;         /* frames handed to it since the last publication */
+    uint8_t look;              /* VMSG__LOOK_*: for the walk to look at, one test per record when none */
+    struct vmsg__ct_ent *ct_run; /* the thread's last entry, a run not yet published nor full (it may grow), or NULL */
+    uint32_t ct_next_seq, ct_next_frame; /* with ct_run: the place and frame (low bits) of a record that grows it */
+    uint64_t ct_bit;           /* with ct_run: its next record's bit in dirs (its n is written when it ends) */
+    unsigned ct_left;          /* frames to hand to it before the next publication (of VMSG__CT_PUBLISH_EVERY) */
     const char *capture;
     struct vmsg_cap_reader *rd;
-    unsigned ours_dir;
+    unsigned ours_dir, theirs_dir;
     bool token;                /* the profile has a token */
+    bool tokens;               /* and we play the device: the live driver's tokens are learnt and put in */
     bool stop;                 /* stop_at_first reached */
     int status;                /* 0, 1, 2 or 3 as in vmsg_replay_stats */
+    uint64_t sent, received, last_frame; /* the statistics' counts, kept here and put there at the end */
+    bool held;                 /* the walk stopped at a record it reached, before sending it (records: pos + 1) */
     uint16_t bus;              /* the bus instance replayed (instance.c) */
 
-    /* the window: records [head, tail) of the capture, walk at pos; records
+    /* the window: records [head, tail) of the capture, walk at pos, head the
+     * oldest open expected record (pos when none is behind it); records
      * [tail, rtail) are read into the ring but not yet taken into the window
      * (read in batches, window.c) */
     struct vmsg__slot *ring;
@@ -222,8 +232,27 @@ void vmsg__win_free(struct vmsg__rp *x);
 /* Read until `want` records (at most `ahead`) lie at or beyond pos, or the
  * end. The walk needs one; pairing out of order reads the whole window. */
 void vmsg__win_fill(struct vmsg__rp *x, unsigned want);
-void vmsg__win_retire(struct vmsg__rp *x);
 static inline struct vmsg__slot *vmsg__win_at(struct vmsg__rp *x, uint64_t i) { return &x->ring[i & x->mask]; }
+/* Move head past the records behind pos that are ours or done, so that it
+ * is always the oldest open expected record (or pos). Called only where
+ * that can change: the record at head paired or given up, pos moved past
+ * head (vmsg__win_passed). */
+static inline void vmsg__win_retire(struct vmsg__rp *x)
+{
+    while (x->head < x->pos) {
+        const struct vmsg__slot *s = vmsg__win_at(x, x->head);
+        if (!s->ours && !s->done)
+            return;
+        x->head++;
+    }
+}
+/* The walk moved pos past a record that is ours, or done already: head,
+ * if it was there, passes it. */
+static inline void vmsg__win_passed(struct vmsg__rp *x)
+{
+    if (x->head + 1 == x->pos)
+        x->head = x->pos;
+}
 /* The walk takes slot s (at tail) into its window: its exchange group from
  * the key read with it, nearly always the one taken last (one compare:
  * a request and its response share it). Else out of line: a bus instance
@@ -280,10 +309,12 @@ void vmsg__bus_end(struct vmsg__rp *x);
 /* pair.c */
 /* Receive and pair frames until: SEND, nothing behind pos is open but
  * deferred events (an event not in within the reply timeout is deferred);
- * ALL, nothing behind pos is open; HEAD, the record at head is done. A
- * record not in within the reply timeout is otherwise missing. */
+ * ALL, nothing behind pos is open; HEAD, the oldest open record (head) is
+ * at most `behind` records behind pos. A record not in within the reply
+ * timeout is otherwise missing. True when the replay goes on (not stopped,
+ * status below 2). */
 enum vmsg__wait { VMSG__WAIT_SEND, VMSG__WAIT_ALL, VMSG__WAIT_HEAD };
-void vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what);
+bool vmsg__wait(struct vmsg__rp *x, enum vmsg__wait what);
 /* After the capture: a frame within extra_ms is a divergence (extra). */
 void vmsg__extra(struct vmsg__rp *x);
 void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_divergence *d);
@@ -294,7 +325,8 @@ void vmsg__divergence(struct vmsg__rp *x, uint32_t group, struct vmsg_replay_div
  * frame's bookkeeping. */
 void vmsg__check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                  size_t len);
-/* The same for the bytes of window slot s: vmsg__check_slot, below. */
+/* The same for the bytes of window slot s, record i of the walk:
+ * vmsg__check_slot, below. */
 
 /* cases.c */
 bool vmsg__groups_init(struct vmsg__rp *x);
@@ -382,7 +414,7 @@ bool vmsg__ct_failing(const struct vmsg__rp *x);
  * to its record), as that record's place, which the thread reads itself. */
 void vmsg__ct_check(struct vmsg__rp *x, uint32_t group, uint64_t frame, unsigned dir, uint64_t ts, const uint8_t *f,
                     size_t len);
-void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir);
+void vmsg__ct_check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t i, unsigned dir);
 /* Deliver the findings queued so far (on_finding, group counts), without
  * waiting. */
 void vmsg__ct_poll(struct vmsg__rp *x);
@@ -396,28 +428,28 @@ void vmsg__ct_collect(struct vmsg__ct *a, const struct vmsg_finding *f);
 
 /* Publish what was handed over (x->ct_run is NULL after). */
 void vmsg__ct_publish(struct vmsg__rp *x);
-/* The place in the walk's order of window slot s: the one in (rtail - ring,
- * rtail] that its ring index gives (rtail - head <= ring). */
-static inline uint32_t vmsg__ct_seq(const struct vmsg__rp *x, const struct vmsg__slot *s)
-{
-    uint64_t last = x->rtail - 1;
-    return (uint32_t)(last - ((last - (uint64_t)(s - x->ring)) & x->mask));
-}
 
-/* Feed the checker with the bytes of window slot s, with its group, frame
- * and time: on the second thread, the next record of the run being handed
- * over grows it here; anything else goes out of line. */
-static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, unsigned dir)
+/* Feed the checker with the bytes of window slot s, record i of the walk
+ * (its place in the walk's order), with its group, frame and time: on the
+ * second thread, the next record of the run being handed over grows it
+ * here; anything else goes out of line. */
+static inline void vmsg__check_slot(struct vmsg__rp *x, const struct vmsg__slot *s, uint64_t i, unsigned dir)
 {
     struct vmsg__ct_ent *e = x->ct_run;
-    if (e && e->n < 64 && e->group == s->group && vmsg__ct_seq(x, s) == e->seq + e->n &&
-        (uint32_t)s->frame == e->frame + e->n) {
-        e->dirs |= (uint64_t)(dir & 1u) << e->n;
-        e->n++;
-        if (++x->ct_unpub >= VMSG__CT_PUBLISH_EVERY)
+    if (e && (uint32_t)i == x->ct_next_seq && (uint32_t)s->frame == x->ct_next_frame && e->group == s->group) {
+        if (dir & 1u)
+            e->dirs |= x->ct_bit;
+        x->ct_bit <<= 1;
+        x->ct_next_seq++;
+        x->ct_next_frame++;
+        if (!x->ct_bit) { /* full */
+            e->n = 64;
+            x->ct_run = NULL;
+        }
+        if (--x->ct_left == 0)
             vmsg__ct_publish(x);
     } else if (x->ct) {
-        vmsg__ct_check_slot(x, s, dir);
+        vmsg__ct_check_slot(x, s, i, dir);
     } else {
         vmsg__check(x, s->group, s->frame, dir, s->ts_ns, s->buf, s->len);
     }

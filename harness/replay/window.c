@@ -263,16 +263,6 @@ void vmsg__win_fill(struct vmsg__rp *x, unsigned want)
     }
 }
 
-void vmsg__win_retire(struct vmsg__rp *x)
-{
-    while (x->head < x->pos) {
-        const struct vmsg__slot *s = vmsg__win_at(x, x->head);
-        if (!s->ours && !s->done)
-            return;
-        x->head++;
-    }
-}
-
 bool vmsg__win_check(struct vmsg__rp *x, const struct vmsg__slot *s)
 {
     struct vmsg_replay_stats *st = x->st;
