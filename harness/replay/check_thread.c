@@ -74,7 +74,8 @@ struct chk_copy {
     uint8_t inl[VMSG__SLOT_INLINE];
 };
 
-/* A record as this thread read it. */
+/* A record as this thread read it. Its bytes are left in the reader's
+ * buffer (p) until the reader is called, which may move them (keep). */
 struct chk_rec {
     uint64_t frame, ts;
     uint32_t len, cap;
@@ -115,6 +116,7 @@ struct vmsg__ct {
     struct vmsg_cap_reader *rd;                 /* its own reader of the capture */
     struct chk_rec *recs;                       /* the records it read: rseq of them, the last rmask + 1 kept */
     uint64_t rseq, rmask;
+    uint64_t borrowed;                          /* records from this place on point into the reader's buffer */
     char rd_error[200];                         /* why a record could not be read (with torn) */
     _Alignas(64) atomic_int thread_sleeps;
     _Alignas(64) atomic_int walk_sleeps;
@@ -168,15 +170,49 @@ static bool can_check(struct vmsg__ct *a)
            atomic_load_explicit(&a->chk_tail, memory_order_acquire);
 }
 
-/* Read the next record of the bus replayed into the ring; false (rd_error
- * set) when there is none or it cannot be held. */
-static bool read_next(struct vmsg__ct *a)
+/* A record read into the ring: its bytes at p, the reader's buffer or the
+ * record's own storage. */
+static inline void put(struct vmsg__ct *a, const struct vmsg_cap_rec *r, const uint8_t *p)
 {
+    struct chk_rec *c = &a->recs[a->rseq & a->rmask];
+    c->p = p;
+    c->len = r->caplen;
+    c->frame = r->frame;
+    c->ts = (uint64_t)r->ts.sec * 1000000000u + (uint64_t)r->ts.usec * 1000u;
+    c->bus = r->meta.bus_instance;
+    a->rseq++;
+}
+
+/* The records the ring still holds whose bytes lie in the reader's buffer
+ * are copied to their own storage: the reader is about to be called, and
+ * it may move its buffer's bytes. False (rd_error set) when out of memory. */
+static bool keep(struct vmsg__ct *a)
+{
+    uint64_t i = a->rseq - a->borrowed > a->rmask + 1 ? a->rseq - (a->rmask + 1) : a->borrowed;
+    for (; i < a->rseq; i++) {
+        struct chk_rec *c = &a->recs[i & a->rmask];
+        uint8_t *buf = vmsg__hold(c->inl, &c->heap, &c->cap, c->len);
+        if (!buf) {
+            snprintf(a->rd_error, sizeof a->rd_error, "out of memory");
+            return false;
+        }
+        memcpy(buf, c->p, c->len);
+        c->p = buf;
+    }
+    a->borrowed = a->rseq;
+    return true;
+}
+
+/* The next record of the bus replayed, read by the reader itself (the
+ * buffer's end, or a record of an unusual kind), into the ring; false
+ * (rd_error set) when there is none or it cannot be held. */
+static bool read_slow(struct vmsg__ct *a)
+{
+    if (!keep(a))
+        return false;
     struct vmsg_cap_rec r;
     int k;
-    /* a record already whole in the reader's buffer with its inline step */
-    while ((k = vmsg__cap_next_buffered(a->rd, &r) ? 1 : vmsg_cap_next(a->rd, &r)) == 1 && a->instance >= 0 &&
-           r.meta.bus_instance != (unsigned)a->instance)
+    while ((k = vmsg_cap_next(a->rd, &r)) == 1 && a->instance >= 0 && r.meta.bus_instance != (unsigned)a->instance)
         ;
     if (k != 1) {
         snprintf(a->rd_error, sizeof a->rd_error, "%s", k < 0 ? vmsg_cap_reader_error(a->rd) : "the capture ended");
@@ -189,34 +225,61 @@ static bool read_next(struct vmsg__ct *a)
         return false;
     }
     memcpy(buf, r.msg, r.caplen);
-    c->p = buf;
-    c->len = r.caplen;
-    c->frame = r.frame;
-    c->ts = (uint64_t)r.ts.sec * 1000000000u + (uint64_t)r.ts.usec * 1000u;
-    c->bus = r.meta.bus_instance;
-    a->rseq++;
+    put(a, &r, buf);
+    a->borrowed = a->rseq;
     return true;
 }
 
-/* The record at the walk's place seq (low bits), with frame number frame
- * (low bits); NULL when it is not to be had (torn set). */
-static const struct chk_rec *record(struct vmsg__ct *a, uint32_t seq, uint32_t frame)
+/* The next record of the bus replayed into the ring: from the batch b
+ * (open: *open; begun here when not), else from the reader (the batch
+ * ended); false (rd_error set) as read_slow. */
+static inline bool read_next(struct vmsg__ct *a, struct vmsg__cap_batch *b, bool *open)
 {
-    uint64_t k = a->rseq + (uint64_t)(int64_t)(int32_t)(seq - (uint32_t)a->rseq);
-    while (a->rseq <= k)
-        if (!read_next(a))
-            goto torn;
-    if (a->rseq - k <= a->rmask + 1) {
-        const struct chk_rec *c = &a->recs[k & a->rmask];
-        if ((uint32_t)c->frame == frame)
-            return c;
-        snprintf(a->rd_error, sizeof a->rd_error, "it read frame %llu there", (unsigned long long)c->frame);
-    } else {
-        snprintf(a->rd_error, sizeof a->rd_error, "no longer held");
+    struct vmsg_cap_rec r;
+    for (bool begun = false;;) {
+        if (!*open) {
+            if (begun || !vmsg__cap_batch_begin(a->rd, b))
+                return read_slow(a);
+            begun = *open = true;
+        }
+        while (vmsg__cap_batch_next(b, &r))
+            if (a->instance < 0 || r.meta.bus_instance == (unsigned)a->instance) {
+                put(a, &r, r.msg); /* kept in the buffer: see keep */
+                return true;
+            }
+        /* the batch's end (it spans one record of snap bytes at most), or a
+         * record for the reader: once more from a new batch, then the reader */
+        vmsg__cap_batch_end(a->rd, b);
+        *open = false;
     }
+}
+
+/* Check the run of records e: each read up to (the ring holds those read
+ * before it: twice the walk's window), then checked against the frame
+ * number e gives. A record not to be had sets torn. */
+static void check_run(struct vmsg__ct *a, const struct vmsg__ct_ent *e, struct vmsg__cap_batch *b, bool *open)
+{
+    uint64_t dirs = e->dirs;
+    uint32_t frame = e->frame;
+    uint64_t k = a->rseq + (uint64_t)(int64_t)(int32_t)(e->seq - (uint32_t)a->rseq);
+    for (unsigned i = 0, n = e->n; i < n; i++, k++, frame++, dirs >>= 1) {
+        while (a->rseq <= k)
+            if (!read_next(a, b, open))
+                goto torn;
+        if (a->rseq - k > a->rmask + 1) {
+            snprintf(a->rd_error, sizeof a->rd_error, "no longer held");
+            goto torn;
+        }
+        const struct chk_rec *c = &a->recs[k & a->rmask];
+        if ((uint32_t)c->frame != frame) {
+            snprintf(a->rd_error, sizeof a->rd_error, "it read frame %llu there", (unsigned long long)c->frame);
+            goto torn;
+        }
+        vmsg_check_feed(a->chk, c->frame, (unsigned)dirs & 1u, c->ts, c->p, c->len, c->bus);
+    }
+    return;
 torn:
     atomic_store_explicit(&a->torn, (uint64_t)frame + 1, memory_order_relaxed);
-    return NULL;
 }
 
 static bool check_some(struct vmsg__ct *a)
@@ -227,20 +290,21 @@ static bool check_some(struct vmsg__ct *a)
         return false;
     if (t - h > BATCH)
         t = h + BATCH;
+    struct vmsg__cap_batch b; /* the reader's place, in registers while open */
+    bool open = false;
     for (; h < t; h++) {
         const struct vmsg__ct_ent *e = &a->ents[h & (CHK_N - 1)];
         a->cur_group = e->group;
         if (!e->n) {
             const struct chk_copy *c = &a->copies[h & (CHK_N - 1)];
             vmsg_check_feed(a->chk, c->frame, e->dir, c->ts, c->p, c->len, c->bus);
-        }
-        for (unsigned i = 0; i < e->n && !atomic_load_explicit(&a->torn, memory_order_relaxed); i++) {
-            const struct chk_rec *c = record(a, e->seq + i, e->frame + i);
-            if (c)
-                vmsg_check_feed(a->chk, c->frame, (unsigned)(e->dirs >> i) & 1u, c->ts, c->p, c->len, c->bus);
+        } else if (!atomic_load_explicit(&a->torn, memory_order_relaxed)) {
+            check_run(a, e, &b, &open);
         }
         atomic_store_explicit(&a->chk_head, h + 1, memory_order_release);
     }
+    if (open)
+        vmsg__cap_batch_end(a->rd, &b);
     a->cur_group = VMSG__NO_GROUP;
     return true;
 }
