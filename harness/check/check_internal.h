@@ -350,11 +350,35 @@ void vmsg__note(struct vmsg_check *c, uint64_t frame, const char *fmt, ...) __at
 
 struct vmsg__dev *vmsg__dev_get(struct vmsg_check *c, uint16_t bus, uint16_t dev_num, uint64_t frame);
 
-/* Pairing (pairing.c). */
-void vmsg__fifo_push(struct vmsg__ctx *x, struct vmsg__fifo *q, const struct vmsg__req *r);
-/* The request a response answers, or NULL after reporting why. */
-bool vmsg__fifo_match(struct vmsg__ctx *x, struct vmsg__fifo *q, uint8_t msg_id, struct vmsg__req *out);
+/* Pairing (pairing.c). A fifo's entries are r[(head + k) % cap] for k < n,
+ * the oldest first; the usual steps (a push with room, the oldest answered)
+ * are inline here: they run for every request and response. */
+void vmsg__fifo_overflow(struct vmsg__ctx *x, struct vmsg__fifo *q);
+bool vmsg__fifo_match_younger(struct vmsg__ctx *x, struct vmsg__fifo *q, uint8_t msg_id, struct vmsg__req *out);
 void vmsg__fifo_drain(struct vmsg_check *c, struct vmsg__dev *d);
+
+static inline void vmsg__fifo_push(struct vmsg__ctx *x, struct vmsg__fifo *q, const struct vmsg__req *r)
+{
+    unsigned cap = x->c->o.max_outstanding;
+    if (q->n == cap)
+        vmsg__fifo_overflow(x, q); /* the oldest is dropped, with a finding */
+    unsigned i = (unsigned)q->head + q->n; /* below 2 * cap */
+    q->r[i < cap ? i : i - cap] = *r;
+    q->n++;
+}
+
+/* The request a response answers (false: none outstanding, nothing reported). */
+static inline bool vmsg__fifo_match(struct vmsg__ctx *x, struct vmsg__fifo *q, uint8_t msg_id, struct vmsg__req *out)
+{
+    if (q->n && q->r[q->head].msg_id == msg_id) {
+        unsigned next = (unsigned)q->head + 1;
+        *out = q->r[q->head];
+        q->head = (uint16_t)(next == x->c->o.max_outstanding ? 0 : next);
+        q->n--;
+        return true;
+    }
+    return vmsg__fifo_match_younger(x, q, msg_id, out);
+}
 
 /* Rules per message (rules_transport.c, rules_bus.c). */
 void vmsg__fill_req(const struct vmsg_msg *m, struct vmsg__dev *d, struct vmsg__req *r);

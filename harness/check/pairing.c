@@ -9,36 +9,33 @@ static const char *name_of(uint8_t mname)
     return mname < VMSG_M__COUNT ? vmsg_mname_names[mname] : "request";
 }
 
-void vmsg__fifo_push(struct vmsg__ctx *x, struct vmsg__fifo *q, const struct vmsg__req *r)
+/* A push onto a full fifo: the oldest request is no longer tracked. */
+void vmsg__fifo_overflow(struct vmsg__ctx *x, struct vmsg__fifo *q)
 {
     unsigned cap = x->c->o.max_outstanding;
-    if (q->n == cap) {
-        const struct vmsg__req *old = &q->r[q->head];
-        vmsg__emit(x, R_OVERFLOW, old->frame,
-                   "outstanding: more than %u requests in flight for dev %u; no longer tracking the one at frame %llu",
-                   cap, x->dev_num, (unsigned long long)old->frame);
-        q->head = (uint16_t)((q->head + 1) % cap);
-        q->n--;
-    }
-    q->r[(q->head + q->n) % cap] = *r;
-    q->n++;
+    const struct vmsg__req *old = &q->r[q->head];
+    vmsg__emit(x, R_OVERFLOW, old->frame,
+               "outstanding: more than %u requests in flight for dev %u; no longer tracking the one at frame %llu", cap,
+               x->dev_num, (unsigned long long)old->frame);
+    q->head = (uint16_t)((q->head + 1) % cap);
+    q->n--;
 }
 
-bool vmsg__fifo_match(struct vmsg__ctx *x, struct vmsg__fifo *q, uint8_t msg_id, struct vmsg__req *out)
+/* vmsg__fifo_match when the oldest request is not the one answered: a
+ * younger one is (an answer out of order, reported), or none. */
+bool vmsg__fifo_match_younger(struct vmsg__ctx *x, struct vmsg__fifo *q, uint8_t msg_id, struct vmsg__req *out)
 {
     unsigned cap = x->c->o.max_outstanding;
-    for (unsigned k = 0; k < q->n; k++) {
+    for (unsigned k = 1; k < q->n; k++) {
         struct vmsg__req *r = &q->r[(q->head + k) % cap];
         if (r->msg_id != msg_id)
             continue;
         *out = *r;
-        if (k) {
-            const struct vmsg__req *oldest = &q->r[q->head];
-            vmsg__emit(x, R_RESP_ORDER, oldest->frame,
-                       "msg_id: expected the answer to %s (frame %llu) first, got the answer to %s (frame %llu)",
-                       name_of(oldest->mname), (unsigned long long)oldest->frame, name_of(r->mname),
-                       (unsigned long long)r->frame);
-        }
+        const struct vmsg__req *oldest = &q->r[q->head];
+        vmsg__emit(x, R_RESP_ORDER, oldest->frame,
+                   "msg_id: expected the answer to %s (frame %llu) first, got the answer to %s (frame %llu)",
+                   name_of(oldest->mname), (unsigned long long)oldest->frame, name_of(r->mname),
+                   (unsigned long long)r->frame);
         /* close the gap: shift the younger entries down by one */
         for (unsigned j = k; j + 1 < q->n; j++)
             q->r[(q->head + j) % cap] = q->r[(q->head + j + 1) % cap];
