@@ -23,6 +23,7 @@ struct vmsg_check *vmsg_check_new(const struct vmsg_check_opts *o)
     if (!c)
         return NULL;
     c->o = *o;
+    c->event_bit = vmsg__profile(o->profile)->event_bit;
     if (!c->o.max_devices)
         c->o.max_devices = 1024;
     if (c->o.max_devices > 65536) /* about 2.5 KiB of state per device */
@@ -453,7 +454,7 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
     }
     codec_findings(&x, &d);
     unsigned kind = m.kind;
-    if (kind == VMSG_KIND_RESPONSE && vmsg__profile(c->o.profile)->event_bit && (m.msg_id & 0x40)) {
+    if (kind == VMSG_KIND_RESPONSE && c->event_bit && (m.msg_id & 0x40)) {
         /* implementation-defined event ids 0xC0-0xFF decode without a layout */
         resp_to_event(&x, m.cls, m.msg_id);
         return;
@@ -471,8 +472,7 @@ void vmsg_check_feed(struct vmsg_check *c, uint64_t frame, unsigned dir, uint64_
         unsigned rq = x.side;
         if (m.cls == VMSG_CLASS_TRANSPORT && x.side == 0) {
             /* a status write of 0 releases the device: cleanup, not new work */
-            bool cleanup = m.def && m.def->mname == VMSG_M_SET_DEVICE_STATUS && vmsg_get(&m, VMSG_FLD_STATUS) == 0;
-            if (dv->removed && !cleanup)
+            if (dv->removed && !(m.def && m.def->mname == VMSG_M_SET_DEVICE_STATUS && vmsg_get(&m, VMSG_FLD_STATUS) == 0))
                 vmsg__emit(&x, R_AFTER_REMOVED, dv->removed_frame,
                            "%s request: expected no new work for dev %u (removed by EVENT_DEVICE at frame %llu)",
                            msg_name(&m), m.dev_num, (unsigned long long)dv->removed_frame);

@@ -322,6 +322,7 @@ struct vmsg_check {
     unsigned nslots, ndevs;     /* nslots: a power of two */
     struct vmsg__dev *last;     /* the device of the previous frame (traces come in bursts) */
     struct vmsg__req *pool;     /* every fifo's storage, allocated once */
+    bool event_bit;             /* the profile's: ids with 0x40 set are events */
     bool noted_unknown_dir;
     bool noted_dev_overflow;
     bool finished;
