@@ -107,17 +107,13 @@ uint64_t vmsg__var_bytes(const struct vmsg_fielddef *f, uint64_t count)
     return f->type == VMSG_FT_LE32_ARRAY ? n * 4 : n;
 }
 
-/* *rules: some field has a value rule (must be zero, multiple of), so
- * check_values has work to do. */
-static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d, bool *rules)
+static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d)
 {
     const struct vmsg_msgdef *def = m->def;
     struct vmsg_cur c = vmsg_cur_make(m->payload, m->payload_len);
-    bool any = false;
     for (unsigned i = 0; i < def->nfields; i++) {
         const struct vmsg_fielddef *f = &def->fields[i];
         struct vmsg_val *v = &m->v[i];
-        any |= (f->flags & VMSG_FF_MBZ) || f->multiple_of;
         v->present = false;
         if (f->flags & VMSG_FF_VAR) {
             uint64_t want = (f->flags & VMSG_FF_REST) ? vmsg_cur_left(&c)
@@ -152,7 +148,6 @@ static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d, 
                         m->payload_len, (unsigned)def->fixed_len);
         v->present = true;
     }
-    *rules = any;
     size_t left = vmsg_cur_left(&c);
     if (left) {
         const struct vmsg_profile_def *p = vmsg__profile(m->profile);
@@ -320,9 +315,8 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
     enum vmsg_outcome o = header(p, profile, binding, buf, len, m, d);
     if (o != VMSG_OK)
         return o;
-    bool rules = false;
     if (m->def) {
-        o = parse_payload(m, d, &rules);
+        o = parse_payload(m, d);
         if (o != VMSG_OK)
             return o;
     }
@@ -342,8 +336,9 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
         issue(d, "wire.padding", role_clause(s, "driver.header.4", "device.header.4", "bus.header.3"), "padding",
               "%zu bytes after msg_size must be zero", len - m->frame_len);
     }
-    /* the value rules walk the fields again only if a field has one */
-    if (m->def && (rules || m->def->mname == VMSG_M_GET_DEVICES))
+    /* the value rules walk the fields again only if a field has one (a
+     * property of the layout, from vmsg-gen) */
+    if (m->def && (m->def->value_rules || m->def->mname == VMSG_M_GET_DEVICES))
         check_values(m, d);
     if (d->nissues || d->dropped)
         d->outcome = VMSG_NONCONFORMANT;
