@@ -376,8 +376,12 @@ bool vmsg_has(const struct vmsg_msg *m, unsigned fld)
 
 uint64_t vmsg_get(const struct vmsg_msg *m, unsigned fld)
 {
-    int i = m->def ? vmsg_msgdef_field(m->def, fld) : -1;
-    return i >= 0 ? m->v[i].u : 0;
+    /* vmsg_msgdef_field inline: the checker calls this per frame */
+    const struct vmsg_msgdef *def = m->def;
+    for (unsigned i = 0; def && i < def->nfields; i++)
+        if (def->fields[i].fld == fld)
+            return m->v[i].u;
+    return 0;
 }
 
 const uint8_t *vmsg_get_bytes(const struct vmsg_msg *m, unsigned fld, uint32_t *len)
