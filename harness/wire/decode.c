@@ -107,17 +107,13 @@ uint64_t vmsg__var_bytes(const struct vmsg_fielddef *f, uint64_t count)
     return f->type == VMSG_FT_LE32_ARRAY ? n * 4 : n;
 }
 
-/* *rules: some field has a value rule (must be zero, multiple of), so
- * check_values has work to do. */
-static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d, bool *rules)
+static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d)
 {
     const struct vmsg_msgdef *def = m->def;
     struct vmsg_cur c = vmsg_cur_make(m->payload, m->payload_len);
-    bool any = false;
     for (unsigned i = 0; i < def->nfields; i++) {
         const struct vmsg_fielddef *f = &def->fields[i];
         struct vmsg_val *v = &m->v[i];
-        any |= (f->flags & VMSG_FF_MBZ) || f->multiple_of;
         v->present = false;
         if (f->flags & VMSG_FF_VAR) {
             uint64_t want = (f->flags & VMSG_FF_REST) ? vmsg_cur_left(&c)
@@ -152,7 +148,6 @@ static enum vmsg_outcome parse_payload(struct vmsg_msg *m, struct vmsg_diag *d, 
                         m->payload_len, (unsigned)def->fixed_len);
         v->present = true;
     }
-    *rules = any;
     size_t left = vmsg_cur_left(&c);
     if (left) {
         const struct vmsg_profile_def *p = vmsg__profile(m->profile);
@@ -261,39 +256,62 @@ static inline enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigne
     if (len < p->header)
         return short_header(p, buf, len, m, d);
     struct vmsg_cur c = vmsg_cur_make(buf, len);
-    /* type, msg_id and dev_num open every profile's header: read from one
-     * 4-byte block (one bounds check) */
-    struct vmsg_cur h = vmsg_cur_sub(&c, 4);
-    m->type = vmsg_cur_u8(&h);
-    m->msg_id = vmsg_cur_u8(&h);
-    m->dev_num = vmsg_cur_le16(&h);
-    m->token = p->token ? vmsg_cur_le16(&c) : 0;
-    m->msg_size = p->size_field ? vmsg_cur_le16(&c) : (uint16_t)p->fixed_size;
+    uint8_t type, id;
+    uint16_t dev, size;
+    if (p->token && p->size_field && p->header == 8) {
+        /* the header of v1 and its kin (type, msg_id, dev_num, token,
+         * msg_size) as one 8-byte block: one bounds check */
+        struct vmsg_cur h = vmsg_cur_sub(&c, 8);
+        type = vmsg_cur_u8(&h);
+        id = vmsg_cur_u8(&h);
+        dev = vmsg_cur_le16(&h);
+        m->token = vmsg_cur_le16(&h);
+        size = vmsg_cur_le16(&h);
+    } else {
+        /* type, msg_id and dev_num open every profile's header: read from
+         * one 4-byte block (one bounds check) */
+        struct vmsg_cur h = vmsg_cur_sub(&c, 4);
+        type = vmsg_cur_u8(&h);
+        id = vmsg_cur_u8(&h);
+        dev = vmsg_cur_le16(&h);
+        m->token = p->token ? vmsg_cur_le16(&c) : 0;
+        size = p->size_field ? vmsg_cur_le16(&c) : (uint16_t)p->fixed_size;
+    }
+    m->type = type;
+    m->msg_id = id;
+    m->dev_num = dev;
+    m->msg_size = size;
     if (c.bad) {
         no_frame(m);
         return fail(d, VMSG_TRUNCATED, "header: expected %u bytes, got %zu", p->header, len);
     }
-    m->cls = (m->type >> 1) & 1;
-    bool resp = m->type & 1;
-    if (m->msg_size < p->header) {
+    unsigned cls = (type >> 1) & 1;
+    bool resp = type & 1;
+    m->cls = (uint8_t)cls;
+    if (size < p->header) {
         no_frame(m);
-        return fail(d, VMSG_MALFORMED, "msg_size: %u is smaller than the %u-byte header", m->msg_size,
-                    p->header);
+        return fail(d, VMSG_MALFORMED, "msg_size: %u is smaller than the %u-byte header", size, p->header);
     }
-    if (m->msg_size > len) {
+    if (size > len) {
         no_frame(m);
-        return fail(d, VMSG_TRUNCATED, "msg_size: message says %u bytes, only %zu captured", m->msg_size,
-                    len);
+        return fail(d, VMSG_TRUNCATED, "msg_size: message says %u bytes, only %zu captured", size, len);
     }
-    m->frame_len = m->msg_size;
+    m->frame_len = size;
     m->payload = buf + p->header;
-    m->payload_len = (uint32_t)(m->msg_size - p->header);
+    m->payload_len = (uint32_t)(size - p->header);
 
-    const struct vmsg_msgdef *def = vmsg__msgdef_lookup(profile, binding, m->cls, resp, m->msg_id);
+    /* vmsg__msgdef_lookup, less the checks on profile, binding and class
+     * already made */
+    unsigned ix = 0;
+    if (binding && cls == VMSG_CLASS_BUS && id >= 0x80)
+        ix = vmsg__schema_blut[binding][resp][id - 0x80];
+    if (!ix)
+        ix = vmsg__schema_lut[profile][cls][resp][id];
+    const struct vmsg_msgdef *def = ix ? &vmsg_msgdefs[ix - 1] : NULL;
     m->def = def;
-    m->kind = vmsg__header_kind(p, def, resp, m->msg_id);
+    m->kind = vmsg__header_kind(p, def, resp, id);
     if (!def) {
-        if (!vmsg__header_id_ok(p, def, m->msg_id))
+        if (!vmsg__header_id_ok(p, def, id))
             return bad_id(p, m, resp, d);
         m->impl_defined = true;
     }
@@ -320,9 +338,8 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
     enum vmsg_outcome o = header(p, profile, binding, buf, len, m, d);
     if (o != VMSG_OK)
         return o;
-    bool rules = false;
     if (m->def) {
-        o = parse_payload(m, d, &rules);
+        o = parse_payload(m, d);
         if (o != VMSG_OK)
             return o;
     }
@@ -342,8 +359,9 @@ enum vmsg_outcome vmsg_decode(unsigned profile, unsigned binding, const uint8_t 
         issue(d, "wire.padding", role_clause(s, "driver.header.4", "device.header.4", "bus.header.3"), "padding",
               "%zu bytes after msg_size must be zero", len - m->frame_len);
     }
-    /* the value rules walk the fields again only if a field has one */
-    if (m->def && (rules || m->def->mname == VMSG_M_GET_DEVICES))
+    /* the value rules walk the fields again only if a field has one (a
+     * property of the layout, from vmsg-gen) */
+    if (m->def && (m->def->value_rules || m->def->mname == VMSG_M_GET_DEVICES))
         check_values(m, d);
     if (d->nissues || d->dropped)
         d->outcome = VMSG_NONCONFORMANT;
@@ -358,8 +376,12 @@ bool vmsg_has(const struct vmsg_msg *m, unsigned fld)
 
 uint64_t vmsg_get(const struct vmsg_msg *m, unsigned fld)
 {
-    int i = m->def ? vmsg_msgdef_field(m->def, fld) : -1;
-    return i >= 0 ? m->v[i].u : 0;
+    /* vmsg_msgdef_field inline: the checker calls this per frame */
+    const struct vmsg_msgdef *def = m->def;
+    for (unsigned i = 0; def && i < def->nfields; i++)
+        if (def->fields[i].fld == fld)
+            return m->v[i].u;
+    return 0;
 }
 
 const uint8_t *vmsg_get_bytes(const struct vmsg_msg *m, unsigned fld, uint32_t *len)

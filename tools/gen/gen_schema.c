@@ -606,9 +606,13 @@ static int emit_source(struct gen *g, const char *dir)
             snprintf(fields, sizeof fields, "fields_%u", i);
         else
             snprintf(fields, sizeof fields, "0");
-        fprintf(f, "    {\"%s\", VMSG_M_%s, %s, 0x%02x, %s, %s, %u, %u, 0x%x, %u, %s},\n", m->name, id,
+        bool rules = false;
+        for (unsigned k = 0; k < m->nfields; k++)
+            rules |= (m->f[k].flags & VMSG_FF_MBZ) || m->f[k].mult;
+        fprintf(f, "    {\"%s\", VMSG_M_%s, %s, 0x%02x, %s, %s, %u, %u, 0x%x, %u, %s, %s},\n", m->name, id,
                 m->cls ? "VMSG_CLASS_BUS" : "VMSG_CLASS_TRANSPORT", m->id, kind_c[m->kind],
-                sender_c[m->sender], m->binding, m->nfields, m->profiles, m->fixed_len, fields);
+                sender_c[m->sender], m->binding, m->nfields, m->profiles, m->fixed_len, rules ? "true" : "false",
+                fields);
     }
     fprintf(f, "};\n\nconst uint16_t vmsg__schema_lut[VMSG_PROFILE_COUNT][2][2][256] = {\n");
     for (unsigned i = 0; i < g->nmsgs; i++) {

@@ -53,6 +53,7 @@ struct vmsg_msgdef {
     uint8_t nfields;
     uint32_t profiles;     /* bit per enum vmsg_profile */
     uint16_t fixed_len;    /* payload bytes before the variable field */
+    bool value_rules;      /* some field has a value rule (mbz, multiple_of): worked out by vmsg-gen */
     const struct vmsg_fielddef *fields;
 };
 
