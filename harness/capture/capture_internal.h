@@ -222,67 +222,14 @@ static inline __attribute__((always_inline)) bool vmsg__cap_batch_next(struct vm
     return true;
 }
 
-/* One record as vmsg__cap_batch_next takes it, without a batch: cheaper
- * for one (the reader's fields read as needed). Lets a caller read the
- * records already in memory in a loop without I/O. */
+/* One record as vmsg__cap_batch_next takes it, a batch of one (the tests
+ * hold the steps to vmsg_cap_next with it). */
 static inline bool vmsg__cap_next_buffered(struct vmsg_cap_reader *r, struct vmsg_cap_rec *rec)
 {
-    struct vmsg__pcapfile *f = &r->fast;
-    if (!f->on || r->failed)
+    struct vmsg__cap_batch b;
+    if (!vmsg__cap_batch_begin(r, &b) || !vmsg__cap_batch_next(&b, rec))
         return false;
-    size_t left = f->end - f->start;
-    if (left < 16)
-        return false;
-    /* cursors of a length known here: the compiler folds their checks */
-    struct vmsg_cur c = vmsg_cur_make(f->buf + f->start, 16); /* the pcap record header */
-    uint32_t ts_sec, sub, caplen, len;
-    if (f->big_endian) {
-        ts_sec = vmsg_cur_be32(&c);
-        sub = vmsg_cur_be32(&c);
-        caplen = vmsg_cur_be32(&c);
-        len = vmsg_cur_be32(&c);
-    } else {
-        ts_sec = vmsg_cur_le32(&c);
-        sub = vmsg_cur_le32(&c);
-        caplen = vmsg_cur_le32(&c);
-        len = vmsg_cur_le32(&c);
-    }
-    if (caplen > f->snap || caplen > len || caplen > left - 16)
-        return false;
-    const uint8_t *data = f->buf + f->start + 16;
-    size_t prefix;
-    if (r->linktype == VMSG_LINKTYPE_UPPER_PDU) {
-        prefix = sizeof vmsg__cap_our_tags + VMSG_CAP_HDR_LEN;
-        if (caplen < prefix)
-            return false;
-        struct vmsg_cur t = vmsg_cur_make(data, sizeof vmsg__cap_our_tags);
-        if (memcmp(vmsg_cur_take(&t, sizeof vmsg__cap_our_tags), vmsg__cap_our_tags, sizeof vmsg__cap_our_tags))
-            return false;
-        rec->form = VMSG_CAP_FORM_VMSGCAP;
-    } else if (r->flags & VMSG_CAP_READ_BARE) {
-        prefix = 0;
-        rec->form = VMSG_CAP_FORM_USER_BARE;
-        rec->has_header = false;
-        rec->meta = vmsg_cap_meta_unknown();
-    } else {
-        prefix = VMSG_CAP_HDR_LEN;
-        if (caplen < prefix)
-            return false;
-        rec->form = VMSG_CAP_FORM_USER_HEADER;
-    }
-    if (prefix) {
-        struct vmsg_cur h = vmsg_cur_make(data + prefix - VMSG_CAP_HDR_LEN, VMSG_CAP_HDR_LEN);
-        if (vmsg__cap_header_fields(&h, rec) != VMSG_CAP_VERSION)
-            return false;
-    }
-    f->start += 16 + (size_t)caplen;
-    rec->frame = ++r->frame;
-    rec->ts.sec = ts_sec;
-    rec->ts.usec = f->nano ? sub / 1000u : sub;
-    struct vmsg_cur m = vmsg_cur_make(data + prefix, caplen - prefix);
-    rec->caplen = caplen - (uint32_t)prefix;
-    rec->msg = vmsg_cur_take(&m, rec->caplen);
-    rec->len = len - (uint32_t)prefix;
+    vmsg__cap_batch_end(r, &b);
     return true;
 }
 
