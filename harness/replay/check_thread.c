@@ -37,12 +37,13 @@
  * so findings and divergences come in the order one thread gives.
  *
  * Waiting: the walk spins while the thread makes progress, then yields and
- * sleeps on a condition variable; the thread spins a little, then sleeps.
- * The walk wakes it every VMSG__CT_PUBLISH_EVERY frames and before it waits; the
- * sleeps have a timeout, so a wake-up lost to a race costs a millisecond,
- * never a hang. A thread that keeps the walk waiting without progress more
- * than once per STALL_FRAMES frames shares its CPU with other work: the
- * walk stops it and checks the rest itself (vmsg__ct_failing). */
+ * sleeps on a condition variable; the thread spins a while (SPIN_THREAD),
+ * then sleeps. The walk wakes it every VMSG__CT_PUBLISH_EVERY frames and
+ * before it waits; the sleeps have a timeout, so a wake-up lost to a race
+ * costs a millisecond, never a hang. A thread that keeps the walk waiting
+ * without progress more than once per STALL_FRAMES frames shares its CPU
+ * with other work: the walk stops it and checks the rest itself
+ * (vmsg__ct_failing). */
 #define _GNU_SOURCE /* sched_yield, sched_getaffinity */
 #include <pthread.h>
 #include <sched.h>
@@ -58,7 +59,13 @@
 
 #define CHK_N 1024u         /* entries (a power of two) */
 #define BATCH 32u           /* entries checked between two publications of the thread's position */
-#define SPIN_THREAD 256u    /* idle rounds before the thread sleeps */
+/* idle rounds (a pause each) before the thread sleeps: longer than the gap
+ * between two publications of an in-process replay (some 30 us), so that
+ * the walk seldom pays a wake-up (a system call, and an interrupt to the
+ * other CPU) for each; a slow IUT still lets the thread sleep within a
+ * tenth of a millisecond or so. 256 rounds cost the walk about 20 ns a
+ * round trip in wake-ups, measured. */
+#define SPIN_THREAD 4096u
 #define SPIN_WALK 400u      /* rounds without progress of the thread before the walk yields, then sleeps */
 #define YIELDS 4u           /* the thread may share our CPU: let it run before we sleep */
 #define STALL_FRAMES 4096u  /* more than one stall per this many frames: one thread does better */
