@@ -391,18 +391,6 @@ void vmsg__bus_event(struct vmsg__ctx *x);
 void vmsg__dev_reset(struct vmsg__dev *d);
 void vmsg__dev_forget(struct vmsg__dev *d);
 
-/* vmsg_get without its two calls, for a field read from every message of
- * its kind (the status of a status answer): the same value. */
-static inline uint64_t vmsg__get(const struct vmsg_msg *m, unsigned fld)
-{
-    const struct vmsg_msgdef *def = m->def;
-    if (def)
-        for (unsigned i = 0; i < def->nfields; i++)
-            if (def->fields[i].fld == fld)
-                return m->v[i].u;
-    return 0;
-}
-
 static inline bool vmsg__feature(const struct vmsg__dev *d, unsigned bit, bool *known)
 {
     unsigned b = bit / 32;

@@ -499,7 +499,7 @@ static void note_needs_reset(struct vmsg__ctx *x, bool announced)
 static void status_response(struct vmsg__ctx *x, const struct vmsg__req *req, bool set)
 {
     struct vmsg__dev *d = x->d;
-    uint32_t s = (uint32_t)vmsg__get(x->m, VMSG_FLD_STATUS);
+    uint32_t s = (uint32_t)vmsg_get(x->m, VMSG_FLD_STATUS);
     if (set) {
         if (d->status_pending)
             d->status_pending--;
