@@ -300,14 +300,8 @@ static inline enum vmsg_outcome header(const struct vmsg_profile_def *p, unsigne
     m->payload = buf + p->header;
     m->payload_len = (uint32_t)(size - p->header);
 
-    /* vmsg__msgdef_lookup, less the checks on profile, binding and class
-     * already made */
-    unsigned ix = 0;
-    if (binding && cls == VMSG_CLASS_BUS && id >= 0x80)
-        ix = vmsg__schema_blut[binding][resp][id - 0x80];
-    if (!ix)
-        ix = vmsg__schema_lut[profile][cls][resp][id];
-    const struct vmsg_msgdef *def = ix ? &vmsg_msgdefs[ix - 1] : NULL;
+    /* profile, binding and class are in range: checked above */
+    const struct vmsg_msgdef *def = vmsg__msgdef_in(profile, binding, cls, resp, id);
     m->def = def;
     m->kind = vmsg__header_kind(p, def, resp, id);
     if (!def) {

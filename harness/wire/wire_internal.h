@@ -14,17 +14,26 @@ static inline const struct vmsg_profile_def *vmsg__profile(unsigned profile)
     return profile < VMSG_PROFILE_COUNT ? &vmsg_profile_defs[profile] : NULL;
 }
 
+/* The layout of a message, for a profile, binding and class known to be in
+ * range (header() in decode.c checked them): a bus binding's own message
+ * (class bus, ids from 0x80) first, else the profile's. */
+static inline const struct vmsg_msgdef *vmsg__msgdef_in(unsigned profile, unsigned binding, unsigned cls,
+                                                       bool response, uint8_t id)
+{
+    unsigned ix = 0;
+    if (binding && cls == VMSG_CLASS_BUS && id >= 0x80)
+        ix = vmsg__schema_blut[binding][response][id - 0x80];
+    if (!ix)
+        ix = vmsg__schema_lut[profile][cls][response][id];
+    return ix ? &vmsg_msgdefs[ix - 1] : NULL;
+}
+
 static inline const struct vmsg_msgdef *vmsg__msgdef_lookup(unsigned profile, unsigned binding, unsigned cls,
                                                            bool response, uint8_t id)
 {
     if (profile >= VMSG_PROFILE_COUNT || cls > 1)
         return NULL;
-    unsigned ix = 0;
-    if (binding && binding < VMSG_BINDING_COUNT && cls == VMSG_CLASS_BUS && id >= 0x80)
-        ix = vmsg__schema_blut[binding][response][id - 0x80];
-    if (!ix)
-        ix = vmsg__schema_lut[profile][cls][response][id];
-    return ix ? &vmsg_msgdefs[ix - 1] : NULL;
+    return vmsg__msgdef_in(profile, binding < VMSG_BINDING_COUNT ? binding : 0, cls, response, id);
 }
 
 /* The header rules on a message id, shared by header() in decode.c and the
