@@ -108,8 +108,11 @@ static inline bool vmsg__cap_is_user(int lt)
     return lt >= VMSG_LINKTYPE_USER0 && lt <= VMSG_LINKTYPE_USER15;
 }
 
-/* The exported-PDU tag list our writer makes (name tag with vmsgcap padded
- * to 8, end tag): one comparison instead of the walk over the tags. */
+/* The exported-PDU tag list before every vmsgcap record: the name tag with
+ * VMSG_CAP_NAME padded to 8, then the end tag. Defined once here: the writer
+ * puts these bytes, and the reader compares a record with them in one go
+ * instead of walking its tags. */
+_Static_assert(sizeof VMSG_CAP_NAME == 8, "vmsg__cap_our_tags spells VMSG_CAP_NAME in 8 bytes");
 static const uint8_t vmsg__cap_our_tags[16] = {0, VMSG_EXP_PDU_TAG_PROTO_NAME, 0, 8, 'v', 'm', 's', 'g',
                                                'c', 'a', 'p', 0, 0, VMSG_EXP_PDU_TAG_END, 0, 0};
 

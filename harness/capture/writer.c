@@ -12,6 +12,8 @@
 #include <vmsg/capture.h>
 #include <vmsg/cursor.h>
 
+#include "capture_internal.h"
+
 struct vmsg_cap_writer {
     pcap_t *dead;
     pcap_dumper_t *dumper;
@@ -249,7 +251,8 @@ bool vmsg_cap_write(struct vmsg_cap_writer *w, const struct vmsg_cap_ts *ts, con
     size_t at = 0;
     switch (w->o.form) {
     case VMSG_CAP_FORM_VMSGCAP:
-        at = put_tags(w->buf, VMSG_CAP_NAME);
+        memcpy(w->buf, vmsg__cap_our_tags, sizeof vmsg__cap_our_tags); /* put_tags(b, VMSG_CAP_NAME) */
+        at = sizeof vmsg__cap_our_tags;
         at += put_header(w->buf + at, meta);
         break;
     case VMSG_CAP_FORM_VIRTIO_MSG: at = put_tags(w->buf, VMSG_CAP_NAME_BARE); break;
