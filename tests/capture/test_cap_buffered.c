@@ -18,26 +18,11 @@
 
 #include "capture/capture_internal.h"
 
+#include "cap_same.h"
+
 struct counts {
     unsigned records, buffered;
 };
-
-static void same_rec(const struct vmsg_cap_rec *a, const struct vmsg_cap_rec *b)
-{
-    assert_int_equal(a->frame, b->frame);
-    assert_int_equal(a->ts.sec, b->ts.sec);
-    assert_int_equal(a->ts.usec, b->ts.usec);
-    assert_int_equal(a->form, b->form);
-    assert_int_equal(a->has_header, b->has_header);
-    assert_int_equal(a->meta.direction, b->meta.direction);
-    assert_int_equal(a->meta.profile, b->meta.profile);
-    assert_int_equal(a->meta.bus_kind, b->meta.bus_kind);
-    assert_int_equal(a->meta.bus_instance, b->meta.bus_instance);
-    assert_int_equal(a->meta.flags, b->meta.flags);
-    assert_int_equal(a->caplen, b->caplen);
-    assert_int_equal(a->len, b->len);
-    assert_memory_equal(a->msg, b->msg, a->caplen);
-}
 
 /* Both readers over one file (flags: VMSG_CAP_READ_*). run 0: the fast one
  * takes a record with vmsg__cap_next_buffered; else with runs of up to run
@@ -71,7 +56,7 @@ static struct counts compare_file(const char *name, unsigned flags, unsigned run
         for (unsigned i = 0; i < got; i++) { /* their bytes stay in the buffer until vmsg_cap_next */
             struct vmsg_cap_rec a;
             assert_int_equal(vmsg_cap_next(plain, &a), 1);
-            same_rec(&a, &b[i]);
+            cap_same_rec(&a, &b[i]);
             n.records++;
         }
         if (got)
@@ -84,7 +69,7 @@ static struct counts compare_file(const char *name, unsigned flags, unsigned run
                 assert_string_equal(vmsg_cap_reader_error(plain), vmsg_cap_reader_error(fast));
             break;
         }
-        same_rec(&a, &b[0]);
+        cap_same_rec(&a, &b[0]);
         n.records++;
     }
     vmsg_cap_reader_close(plain);

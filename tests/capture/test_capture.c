@@ -17,6 +17,7 @@
 #include <vmsg/capture.h>
 
 #include "capture/capture_internal.h" /* the inline step, held to vmsg_cap_next */
+#include "cap_same.h"
 
 static char tmpdir[256];
 
@@ -378,18 +379,6 @@ static void put32(FILE *f, uint32_t v, bool be)
     assert_int_equal(fwrite(b, 1, 4, f), 4);
 }
 
-/* A record read by the buffered steps is the one vmsg_cap_next gave. */
-static void same_as_next(const struct vmsg_cap_rec *inl, const struct vmsg_cap_rec *got)
-{
-    assert_int_equal(inl->frame, got->frame);
-    assert_int_equal(inl->ts.sec, got->ts.sec);
-    assert_int_equal(inl->ts.usec, got->ts.usec);
-    assert_int_equal(inl->caplen, got->caplen);
-    assert_int_equal(inl->len, got->len);
-    assert_int_equal(inl->meta.bus_instance, got->meta.bus_instance);
-    assert_memory_equal(inl->msg, got->msg, got->caplen);
-}
-
 /* The next record through batches of up to 4 (vmsg__cap_batch_*, as the
  * replay's window reads), else vmsg_cap_next; q[*qi..*qn) read ahead. */
 static int next_batched(struct vmsg_cap_reader *r, struct vmsg_cap_rec q[4], unsigned *qi, unsigned *qn,
@@ -480,9 +469,9 @@ static void capture_direct_read_matches_libpcap(void **state)
                 buffered++;
             else
                 assert_int_equal(vmsg_cap_next(rb, &inl), 1);
-            same_as_next(&inl, &got);
+            cap_same_rec(&inl, &got);
             assert_int_equal(next_batched(rq, q, &qi, &qn, &batched, &qr), 1);
-            same_as_next(qr, &got);
+            cap_same_rec(qr, &got);
             seen++;
         }
         assert_int_equal(seen, 6);
